@@ -1,0 +1,95 @@
+"""Accounts of the portal and the pieces every app shares.
+
+Agency staff and managers log into the admin with a password. Company representatives have
+no password: they log in with one-time links sent to their e-mail address (``LoginLink``).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class User(AbstractUser):
+    """A person who logs in: agency staff, a manager, or a company representative."""
+
+    email = models.EmailField(_("email address"), blank=True, default="")
+    company = models.ForeignKey(
+        "partners.Company",
+        verbose_name=_("company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Set for company representatives: they see this company's data only."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
+            ),
+        ]
+
+    @property
+    def is_company_representative(self) -> bool:
+        return self.company_id is not None
+
+
+class LoginLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+    def spent(self):
+        return self.filter(Q(used_at__isnull=False) | Q(expires_at__lte=timezone.now()))
+
+
+class LoginLink(models.Model):
+    """A one-time login link. Only the SHA-256 of the token is stored, never the token."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="login_links"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects = LoginLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("login link")
+        verbose_name_plural = _("login links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="loginlink_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,42 @@
+"""Project-wide views: the health check."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any failure means "down"; the JSON says which part
+        return False
+
+
+def _broker_state() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "not configured"
+    from cepex_portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:  # unreachable broker, refused connection, DNS, timeout...
+        return "down"
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Public: load balancers and uptime monitors call it; it tells nothing private."""
+    database = "ok" if _database_ok() else "down"
+    broker = _broker_state()
+    healthy = database == "ok" and broker != "down"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,50 @@
+"""Reads on missions: querysets with their relations loaded, for pages and the admin."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from partners.models import PartnerOrganisation
+
+from .enums import SEATED_STATUSES
+from .models import Mission, MissionPartner, ProgrammeItem
+
+
+def mission_list_public() -> QuerySet[Mission]:
+    """Missions a visitor may see: published ones, open first, then the most recent."""
+    return (
+        Mission.objects.published()
+        .prefetch_related("sectors")
+        .annotate(
+            seated_count=Count("applications", filter=Q(applications__status__in=SEATED_STATUSES))
+        )
+    )
+
+
+def mission_get_public(*, slug: str) -> Mission | None:
+    """A published mission with its programme, partners, sectors and related missions."""
+    partners = PartnerOrganisation.objects.prefetch_related("key_figures", "sectors")
+    return (
+        Mission.objects.published()
+        .select_related("follows")
+        .prefetch_related(
+            "sectors",
+            "co_organisers",
+            Prefetch(
+                "programme_items",
+                queryset=ProgrammeItem.objects.select_related("venue", "host"),
+            ),
+            Prefetch(
+                "mission_partners",
+                queryset=MissionPartner.objects.select_related(
+                    "organisation__venue"
+                ).prefetch_related(Prefetch("organisation", queryset=partners)),
+            ),
+            Prefetch("follow_ups", queryset=Mission.objects.published()),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def mission_partner_choices(*, mission: Mission) -> QuerySet[PartnerOrganisation]:
+    """The partners of a mission a company may wish to meet."""
+    return PartnerOrganisation.objects.filter(mission_partners__mission=mission).order_by("name")

@@ -1,0 +1,278 @@
+"""Companies of the delegation, foreign partner organisations, their contacts and sectors."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from cepex_portal.models import TimeStampedModel
+
+from .enums import CompanySize, Governorate, KeyFigureKind, PartnerKind
+from .validators import format_tax_id, normalize_tax_id, validate_e164, validate_tax_id
+
+
+class TranslatedNameMixin(models.Model):
+    """A name kept in French (the reference) with English and Arabic renderings."""
+
+    name = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True, default="")
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if language in ("en", "ar"):
+            return getattr(self, f"name_{language}") or self.name
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Sector(TranslatedNameMixin):
+    """An economic sector; staff extend the list in the admin."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["position", "name"]
+
+
+class Certification(models.Model):
+    """A quality certification a company may hold (GMP, ISO 13485, ...)."""
+
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CompanyQuerySet(models.QuerySet):
+    def examples(self):
+        return self.filter(is_example=True)
+
+
+class Company(TimeStampedModel):
+    """A national (Tunisian) company: a member, past or future, of a delegation."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    tax_id = models.CharField(
+        _("tax id (matricule fiscal)"),
+        max_length=20,
+        unique=True,
+        validators=[validate_tax_id],
+        help_text=_("Stored without separators, e.g. 1234567AAM000."),
+    )
+    governorate = models.CharField(
+        _("governorate"), max_length=20, choices=Governorate.choices, blank=True, default=""
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True, default="")
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="companies", blank=True
+    )
+    size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
+    certifications = models.ManyToManyField(
+        Certification, verbose_name=_("certifications"), related_name="companies", blank=True
+    )
+    export_markets = CountryField(_("export markets"), multiple=True, blank=True)
+    website = models.URLField(_("website"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
+    is_example = models.BooleanField(
+        _("example"), default=False, help_text=_("Invented for the demo data.")
+    )
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(legal_name=""), name="company_legal_name_set"),
+            models.CheckConstraint(condition=~Q(tax_id=""), name="company_tax_id_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.tax_id = normalize_tax_id(self.tax_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def tax_id_display(self) -> str:
+        return format_tax_id(self.tax_id)
+
+
+class CompanyRevision(models.Model):
+    """What a representative changed in a company profile, field by field."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="company_revisions",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("{field: [old, new]}"))
+
+    class Meta:
+        verbose_name = _("company profile change")
+        verbose_name_plural = _("company profile changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.company} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class PartnerOrganisationQuerySet(models.QuerySet):
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+
+class PartnerOrganisation(TimeStampedModel):
+    """A foreign organisation the delegation meets: company, lab, cluster, authority, ..."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True, default="")
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region"), max_length=100, blank=True, default="")
+    city = models.CharField(_("city"), max_length=100, blank=True, default="")
+    venue = models.ForeignKey(
+        "missions.Venue",
+        verbose_name=_("own venue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosts",
+        help_text=_("Where this partner hosts its meetings, if it hosts them."),
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="partners", blank=True
+    )
+    capabilities = models.TextField(_("capabilities"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
+    website = models.URLField(_("website"), blank=True, default="")
+    is_example = models.BooleanField(
+        _("example"), default=False, help_text=_("Invented for the demo data.")
+    )
+
+    objects = PartnerOrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="partner_unique_name_country"),
+            models.CheckConstraint(condition=~Q(name=""), name="partner_name_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class KeyFigure(models.Model):
+    """A figure that describes a partner: BioWin gathers 164 companies, and so on."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="key_figures",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=KeyFigureKind.choices)
+    value = models.PositiveIntegerField(_("value"))
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering = ["organisation", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="keyfigure_unique_kind"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="keyfigure_value_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.get_kind_display()}"
+
+
+class Contact(TimeStampedModel):
+    """A person at a company or at a partner organisation (exactly one of the two)."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    role = models.CharField(_("role"), max_length=150, blank=True, default="")
+    email = models.EmailField(_("email"), blank=True, default="")
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[validate_e164],
+        help_text=_("E.164, e.g. +21671234567."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(company__isnull=False) & Q(organisation__isnull=True))
+                | (Q(company__isnull=True) & Q(organisation__isnull=False)),
+                name="contact_belongs_to_company_xor_partner",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__startswith="+"), name="contact_phone_e164"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -1,0 +1,71 @@
+"""Validators for Tunisian company identifiers and phone numbers."""
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Matricule fiscal: 7 digits, a control letter, then optionally the VAT code (A, B, D, N, P),
+# the category (M, P, C, N, E) and the 3-digit secondary establishment number, e.g.
+# "1234567A/A/M/000" or "1234567A". The control letter is never I, O or U.
+_TAX_ID_RE = re.compile(r"^(\d{7})([A-HJ-NP-TV-Z])(?:([ABDNP])([MPCNE])(\d{3}))?$")
+
+
+def normalize_tax_id(value: str) -> str:
+    """Return the tax id in its canonical form: upper case, without separators or spaces.
+
+    ``"1234567a / a / m / 000"`` and ``"1234567AAM000"`` are one company.
+    """
+    return re.sub(r"[\s/.\-]", "", value or "").upper()
+
+
+def validate_tax_id(value: str) -> None:
+    normalized = normalize_tax_id(value)
+    if not _TAX_ID_RE.match(normalized):
+        raise ValidationError(
+            _(
+                "Enter a valid Tunisian tax id (matricule fiscal): 7 digits and a control "
+                "letter, optionally followed by the VAT code, category and establishment "
+                "number, e.g. 1234567A/A/M/000."
+            ),
+            code="invalid_tax_id",
+        )
+
+
+def format_tax_id(value: str) -> str:
+    """``1234567AAM000`` → ``1234567A/A/M/000`` for display."""
+    match = _TAX_ID_RE.match(normalize_tax_id(value))
+    if not match:
+        return value
+    digits, key, vat, category, establishment = match.groups()
+    if vat is None:
+        return f"{digits}{key}"
+    return f"{digits}{key}/{vat}/{category}/{establishment}"
+
+
+def normalize_phone(value: str, *, region: str = "TN") -> str:
+    """Parse a phone number typed by a person and return it in E.164 (``+21671000000``).
+
+    A number without an international prefix is read as Tunisian.
+    """
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("Enter a valid phone number, with its country code, e.g. +216 71 234 567."),
+            code="invalid_phone",
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Enter a valid phone number, with its country code, e.g. +216 71 234 567."),
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_e164(value: str) -> None:
+    if value and (not value.startswith("+") or normalize_phone(value) != value):
+        raise ValidationError(
+            _("Store phone numbers in E.164 form, e.g. +21671234567."), code="invalid_phone"
+        )

@@ -1,0 +1,92 @@
+"""Personas and shared fixtures.
+
+Permission tests read like prose: ``staff`` (a chargé de mission), ``manager``, a
+representative of company A and one of company B, and the anonymous visitor (``client``).
+"""
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+
+from tests.factories import CompanyFactory, ContactFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files of a test go to its own folder, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_carry_over():
+    """Rate-limit counters live in the cache; each test starts with a clean count."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+requires_postgres = pytest.mark.skipif(
+    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="needs PostgreSQL (row locks / exclusion constraints); CI runs it with DATABASE_URL",
+)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff(db):
+    """A chargé de mission: staff, with every permission of the portal's apps."""
+    user = UserFactory(username="charge", is_staff=True)
+    group, _ = Group.objects.get_or_create(name="Chargés de mission")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["missions", "partners", "matchmaking", "reports"]
+        )
+    )
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def manager(db):
+    """A manager: staff who may view everything and change nothing."""
+    user = UserFactory(username="manager", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__startswith="view_",
+            content_type__app_label__in=["missions", "partners", "matchmaking", "reports"],
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def company_a(db):
+    return CompanyFactory(legal_name="Alpha Pharma SA")
+
+
+@pytest.fixture
+def company_b(db):
+    return CompanyFactory(legal_name="Beta Biotech SARL")
+
+
+@pytest.fixture
+def company_a_user(company_a):
+    ContactFactory(company=company_a, email="rep-a@alpha.example")
+    return UserFactory(username="rep-a", email="rep-a@alpha.example", company=company_a)
+
+
+@pytest.fixture
+def company_b_user(company_b):
+    ContactFactory(company=company_b, email="rep-b@beta.example")
+    return UserFactory(username="rep-b", email="rep-b@beta.example", company=company_b)

@@ -1,0 +1,157 @@
+"""factory-boy factories: plain, valid objects with no surprises."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from cepex_portal.models import User
+from missions.enums import ApplicationStatus, MissionKind, MissionStatus, ProgrammeItemKind
+from missions.models import (
+    Application,
+    Mission,
+    MissionPartner,
+    ProgrammeItem,
+    TravelTime,
+    Venue,
+    WishedPartner,
+)
+from partners.enums import CompanySize, PartnerKind
+from partners.models import Company, Contact, PartnerOrganisation, Sector
+
+
+def _tax_id(n: int) -> str:
+    # Seven digits and a control letter: a valid matricule fiscal for every n.
+    return f"{1000000 + n:07d}A"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+    name = factory.Sequence(lambda n: f"Secteur {n}")
+    name_en = factory.Sequence(lambda n: f"Sector {n}")
+    name_ar = factory.Sequence(lambda n: f"قطاع {n}")
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    legal_name = factory.Sequence(lambda n: f"Société Exemple {n} SA")
+    tax_id = factory.Sequence(_tax_id)
+    governorate = "tunis"
+    size = CompanySize.MEDIUM
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerOrganisation
+
+    name = factory.Sequence(lambda n: f"Partner Lab {n}")
+    kind = PartnerKind.RESEARCH_LAB
+    country = "BE"
+    city = "Charleroi"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    first_name = "Amira"
+    last_name = factory.Sequence(lambda n: f"Ben Salah {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@example.com")
+    phone = "+21671234567"
+    company = factory.SubFactory(CompanyFactory)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    city = "Gosselies"
+    country = "BE"
+    tables = 4
+
+
+class TravelTimeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TravelTime
+
+    from_venue = factory.SubFactory(VenueFactory)
+    to_venue = factory.SubFactory(VenueFactory)
+    minutes = 30
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+
+    slug = factory.Sequence(lambda n: f"mission-{n}")
+    title = factory.Sequence(lambda n: f"Mission {n}")
+    kind = MissionKind.OUTBOUND
+    destination_country = "BE"
+    time_zone = "Europe/Brussels"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=6))
+    application_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    capacity = 10
+    status = MissionStatus.OPEN
+
+
+class MissionPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MissionPartner
+
+    mission = factory.SubFactory(MissionFactory)
+    organisation = factory.SubFactory(PartnerOrganisationFactory)
+
+
+class ProgrammeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeItem
+
+    mission = factory.SubFactory(MissionFactory)
+    kind = ProgrammeItemKind.INSTITUTIONAL_MEETING
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    starts_at = factory.LazyAttribute(
+        lambda o: dt.datetime.combine(o.mission.starts_on, dt.time(9), tzinfo=dt.UTC)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    mission = factory.SubFactory(MissionFactory)
+    company = factory.SubFactory(CompanyFactory)
+    contact = factory.SubFactory(ContactFactory, company=factory.SelfAttribute("..company"))
+    status = ApplicationStatus.APPLIED
+    consent_text_version = "test-v1"
+    consent_at = factory.LazyFunction(timezone.now)
+    waitlisted_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == ApplicationStatus.WAITLISTED else None
+    )
+
+
+class WishedPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WishedPartner
+
+    application = factory.SubFactory(ApplicationFactory)
+    partner = factory.SubFactory(PartnerOrganisationFactory)
+    priority = 1
