@@ -23,15 +23,15 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         language = (get_language() or settings.LANGUAGE_CODE)[:2]
         if language in ("en", "ar"):
             return getattr(self, f"name_{language}") or self.name
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class Sector(TranslatedNameMixin):
