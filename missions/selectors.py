@@ -21,7 +21,6 @@ def mission_list_public() -> QuerySet[Mission]:
 
 def mission_get_public(*, slug: str) -> Mission | None:
     """A published mission with its programme, partners, sectors and related missions."""
-    partners = PartnerOrganisation.objects.prefetch_related("key_figures", "sectors")
     return (
         Mission.objects.published()
         .select_related("follows")
@@ -34,9 +33,9 @@ def mission_get_public(*, slug: str) -> Mission | None:
             ),
             Prefetch(
                 "mission_partners",
-                queryset=MissionPartner.objects.select_related(
-                    "organisation__venue"
-                ).prefetch_related(Prefetch("organisation", queryset=partners)),
+                queryset=MissionPartner.objects.select_related("organisation").prefetch_related(
+                    "organisation__key_figures"
+                ),
             ),
             Prefetch("follow_ups", queryset=Mission.objects.published()),
         )

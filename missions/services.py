@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.models import Company, Contact, PartnerOrganisation
+from partners.validators import normalize_tax_id
+
 from .enums import SEATED_STATUSES, ApplicationStatus, MissionStatus
-from .models import Application, Mission
+from .models import Application, ApplicationObjective, Mission, WishedPartner
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
@@ -232,3 +236,133 @@ def applications_decide(
         except ValidationError as exc:
             errors.extend(exc.messages)
     return done, errors
+
+
+# Profile fields a public form may fill in on a company already known by its tax id. Filled
+# only where empty: whoever knows a tax id must not be able to rewrite a company's profile
+# (the company's representatives edit it in their own space, after logging in).
+_COMPANY_FILLABLE = ("governorate", "city", "size", "website", "description")
+
+
+def _company_match_or_create(*, data: dict) -> tuple[Company, bool]:
+    tax_id = normalize_tax_id(data["tax_id"])
+    company = Company.objects.select_for_update().filter(tax_id=tax_id).first()
+    if company is None:
+        company = Company.objects.create(
+            legal_name=data["legal_name"],
+            tax_id=tax_id,
+            export_markets=data.get("export_markets") or [],
+            **{name: data.get(name) or "" for name in _COMPANY_FILLABLE},
+        )
+        company.sectors.set(data.get("sectors") or [])
+        company.certifications.set(data.get("certifications") or [])
+        return company, True
+    changed = [name for name in _COMPANY_FILLABLE if not getattr(company, name) and data.get(name)]
+    for name in changed:
+        setattr(company, name, data[name])
+    if not company.export_markets and data.get("export_markets"):
+        company.export_markets = data["export_markets"]
+        changed.append("export_markets")
+    if changed:
+        company.save(update_fields=[*changed, "updated_at"])
+    if not company.sectors.exists():
+        company.sectors.set(data.get("sectors") or [])
+    if not company.certifications.exists():
+        company.certifications.set(data.get("certifications") or [])
+    return company, False
+
+
+def _contact_match_or_create(*, company: Company, data: dict, language: str) -> Contact:
+    contact = company.contacts.filter(email__iexact=data["email"]).first()
+    if contact is None:
+        return Contact.objects.create(company=company, language=language, **data)
+    for name, value in data.items():
+        setattr(contact, name, value)
+    contact.language = language
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    mission: Mission,
+    company_data: dict,
+    contact_data: dict,
+    objectives: list[str],
+    target_markets: list[str],
+    motivation: str,
+    wishes: list[tuple[PartnerOrganisation, int, str]],
+    brochure=None,
+    language: str,
+) -> tuple[Application, bool]:
+    """Record a company's interest in a mission; returns the application and ``created``.
+
+    A company already known by its tax id is matched, not duplicated, and a second
+    application to the same mission updates the first one. The confirmation e-mail, with
+    its address-verification link, leaves after commit.
+    """
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    if not mission.is_accepting_applications:
+        raise ValidationError(_("This mission no longer accepts applications."))
+    partner_ids = set(mission.mission_partners.values_list("organisation_id", flat=True))
+    for partner, priority, _motivation in wishes:
+        if partner.pk not in partner_ids:
+            raise ValidationError(
+                _("%(partner)s does not take part in this mission.") % {"partner": partner}
+            )
+        if priority not in (1, 2, 3):
+            raise ValidationError(_("A priority is 1, 2 or 3."))
+
+    company, _company_created = _company_match_or_create(data=company_data)
+    contact = _contact_match_or_create(company=company, data=contact_data, language=language)
+    now = timezone.now()
+    application = (
+        Application.objects.select_for_update().filter(company=company, mission=mission).first()
+    )
+    created = application is None
+    if created:
+        application = Application(company=company, mission=mission, submitted_at=now)
+    elif application.status == ApplicationStatus.WITHDRAWN:
+        # Coming back after withdrawing is a new application, reviewed again.
+        application.status = ApplicationStatus.APPLIED
+        application.submitted_at = now
+    application.contact = contact
+    application.target_markets = target_markets
+    application.motivation = motivation
+    application.language = language
+    application.consent_text_version = settings.CONSENT_TEXT_VERSION
+    application.consent_at = now
+    if brochure is not None:
+        application.brochure = brochure
+    application.save()
+
+    application.objectives.all().delete()
+    ApplicationObjective.objects.bulk_create(
+        ApplicationObjective(application=application, objective=objective)
+        for objective in dict.fromkeys(objectives)
+    )
+    application.wishes.all().delete()
+    WishedPartner.objects.bulk_create(
+        WishedPartner(application=application, partner=partner, priority=priority, motivation=text)
+        for partner, priority, text in wishes
+    )
+
+    from .tasks import application_confirmation_email_task
+
+    application_id = application.pk
+    transaction.on_commit(
+        lambda: application_confirmation_email_task.delay(application_id=application_id)
+    )
+    return application, created
+
+
+def contact_verify_email(*, contact_id: int, email: str) -> Contact | None:
+    """Mark a contact's address verified, if the link was sent to the address it still has."""
+    contact = Contact.objects.filter(pk=contact_id, email__iexact=email).first()
+    if contact is None:
+        return None
+    if contact.email_verified_at is None:
+        contact.email_verified_at = timezone.now()
+        contact.save(update_fields=["email_verified_at", "updated_at"])
+    return contact
