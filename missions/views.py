@@ -105,9 +105,7 @@ def mission_interest(request: HttpRequest, slug: str) -> HttpResponse:
     if created:
         messages.success(
             request,
-            _(
-                "Thank you: your application is recorded. Check your e-mail to confirm your address."
-            ),
+            _("Thank you: your application is recorded. Check your e-mail to confirm it."),
         )
     else:
         messages.success(

@@ -5,8 +5,8 @@ import io
 
 import pytest
 from django.core import signing
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
