@@ -320,8 +320,23 @@ class ProgrammeItem(TimeStampedModel):
         return self.title
 
     def clean(self) -> None:
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+        if not (self.starts_at and self.ends_at and self.mission_id):
+            return
+        if self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("An item must end after it starts.")})
+        # The database has the same rule on PostgreSQL (migration 0003, exclusion constraint).
+        overlapping = (
+            ProgrammeItem.objects.filter(
+                mission_id=self.mission_id, starts_at__lt=self.ends_at, ends_at__gt=self.starts_at
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                _("This item overlaps “%(title)s”: the whole delegation attends both.")
+                % {"title": overlapping.title}
+            )
 
 
 def brochure_upload_to(instance: "Application", filename: str) -> str:
