@@ -1,10 +1,10 @@
 """Reads on missions: querysets with their relations loaded, for pages and the admin."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from partners.models import PartnerOrganisation
 
-from .enums import SEATED_STATUSES
+from .enums import SEATED_STATUSES, MissionStatus
 from .models import Mission, MissionPartner, ProgrammeItem
 
 
@@ -12,6 +12,8 @@ def mission_list_public() -> QuerySet[Mission]:
     """Missions a visitor may see: published ones, open first, then the most recent."""
     return (
         Mission.objects.published()
+        .alias(is_open=Case(When(status=MissionStatus.OPEN, then=Value(0)), default=Value(1)))
+        .order_by("is_open", "-starts_on", "title")
         .prefetch_related("sectors")
         .annotate(
             seated_count=Count("applications", filter=Q(applications__status__in=SEATED_STATUSES))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import Company, Contact, PartnerOrganisation
 from partners.validators import normalize_tax_id
@@ -61,6 +62,8 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
 @transaction.atomic
 def mission_set_status(*, mission: Mission, status: str) -> Mission:
     """Move a mission along its workflow (draft → open → closed → in progress → completed)."""
+    if status not in MissionStatus.values:
+        raise ValidationError(_("Unknown mission status: %(status)s.") % {"status": status})
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if status == mission.status:
         return mission
@@ -136,7 +139,11 @@ def application_accept(*, application: Application, by: User | None) -> Applicat
     _check_transition(application, ApplicationStatus.ACCEPTED)
     if mission.applications.seated().count() >= mission.capacity:
         raise ValidationError(
-            _("The mission is full (%(capacity)s companies): wait-list %(company)s instead.")
+            ngettext(
+                "The mission is full (%(capacity)s company): wait-list %(company)s instead.",
+                "The mission is full (%(capacity)s companies): wait-list %(company)s instead.",
+                mission.capacity,
+            )
             % {"capacity": mission.capacity, "company": application.company.legal_name}
         )
     return _decide(application, status=ApplicationStatus.ACCEPTED, by=by)
@@ -246,17 +253,21 @@ _COMPANY_FILLABLE = ("governorate", "city", "size", "website", "description")
 
 def _company_match_or_create(*, data: dict) -> tuple[Company, bool]:
     tax_id = normalize_tax_id(data["tax_id"])
-    company = Company.objects.select_for_update().filter(tax_id=tax_id).first()
-    if company is None:
-        company = Company.objects.create(
-            legal_name=data["legal_name"],
-            tax_id=tax_id,
-            export_markets=data.get("export_markets") or [],
+    # get_or_create survives two first submissions of one company to two missions at once:
+    # the loser of the race on the unique tax id gets the winner's row.
+    company, created = Company.objects.get_or_create(
+        tax_id=tax_id,
+        defaults={
+            "legal_name": data["legal_name"],
+            "export_markets": data.get("export_markets") or [],
             **{name: data.get(name) or "" for name in _COMPANY_FILLABLE},
-        )
+        },
+    )
+    if created:
         company.sectors.set(data.get("sectors") or [])
         company.certifications.set(data.get("certifications") or [])
         return company, True
+    company = Company.objects.select_for_update().get(pk=company.pk)
     changed = [name for name in _COMPANY_FILLABLE if not getattr(company, name) and data.get(name)]
     for name in changed:
         setattr(company, name, data[name])
@@ -324,9 +335,13 @@ def application_submit(
     if created:
         application = Application(company=company, mission=mission, submitted_at=now)
     elif application.status == ApplicationStatus.WITHDRAWN:
-        # Coming back after withdrawing is a new application, reviewed again.
+        # Coming back after withdrawing is a new application, reviewed again: it keeps no
+        # decision and no place on the old wait-list.
         application.status = ApplicationStatus.APPLIED
         application.submitted_at = now
+        application.decided_at = None
+        application.decided_by = None
+        application.waitlisted_at = None
     application.contact = contact
     application.target_markets = target_markets
     application.motivation = motivation

@@ -109,6 +109,10 @@ class Company(TimeStampedModel):
     def __str__(self) -> str:
         return self.legal_name
 
+    def clean(self) -> None:
+        # Before the uniqueness check of full_clean(): "1234567/a" is "1234567A".
+        self.tax_id = normalize_tax_id(self.tax_id)
+
     def save(self, *args, **kwargs) -> None:
         self.tax_id = normalize_tax_id(self.tax_id)
         super().save(*args, **kwargs)

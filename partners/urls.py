@@ -6,5 +6,14 @@ app_name = "partners"
 
 urlpatterns = [
     path("login/", views.login_request, name="login"),
+    path("login/sent/", views.login_sent, name="login_sent"),
+    path("login/<str:token>/", views.login_confirm, name="login_confirm"),
+    path("logout/", views.logout_view, name="logout"),
     path("", views.space, name="space"),
+    path("profile/", views.profile, name="profile"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/wishes/", views.wishes_edit, name="wishes_edit"),
+    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("leads/", views.leads, name="leads"),
 ]

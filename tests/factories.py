@@ -127,8 +127,12 @@ class ProgrammeItemFactory(factory.django.DjangoModelFactory):
     mission = factory.SubFactory(MissionFactory)
     kind = ProgrammeItemKind.INSTITUTIONAL_MEETING
     title = factory.Sequence(lambda n: f"Meeting {n}")
-    starts_at = factory.LazyAttribute(
-        lambda o: dt.datetime.combine(o.mission.starts_on, dt.time(9), tzinfo=dt.UTC)
+    # Two hours apart: items of one mission never overlap (the whole delegation attends).
+    starts_at = factory.LazyAttributeSequence(
+        lambda o, n: (
+            dt.datetime.combine(o.mission.starts_on, dt.time(6), tzinfo=dt.UTC)
+            + dt.timedelta(hours=2 * n)
+        )
     )
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
 

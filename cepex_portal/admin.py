@@ -1,0 +1,103 @@
+"""Admin of the accounts: users (staff, managers, company representatives) and login links."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import LoginLink, User
+
+
+class PortalUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class PortalUserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Portal"), {"fields": ("company", "language")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "company",
+                    "language",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "company",
+        "language",
+        "is_staff",
+        "is_active",
+    )
+    list_filter = ("is_staff", "is_superuser", "is_active", "language", "groups")
+    list_select_related = ("company",)
+    search_fields = ("username", "first_name", "last_name", "email", "company__legal_name")
+    autocomplete_fields = ("company",)
+    date_hierarchy = "date_joined"
+
+
+class LoginLinkStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("usable", _("Usable")), ("spent", _("Used or expired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "usable":
+            return queryset.usable()
+        if self.value() == "spent":
+            return queryset.spent()
+        return queryset
+
+
+@admin.register(LoginLink)
+class LoginLinkAdmin(admin.ModelAdmin):
+    """Read-only: links are made by the login view, and only their hash is kept.
+
+    The hash is never shown: it is useless to staff and, with the token, proves a login.
+    """
+
+    list_display = ("user", "created_at", "expires_at", "used_at", "is_usable")
+    list_filter = (LoginLinkStateFilter, "created_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    date_hierarchy = "created_at"
+    fields = ("user", "created_at", "expires_at", "used_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("usable"), boolean=True)
+    def is_usable(self, obj: LoginLink) -> bool:
+        return obj.used_at is None and obj.expires_at > timezone.now()
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

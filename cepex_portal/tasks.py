@@ -1,0 +1,27 @@
+"""Project-wide Celery tasks: housekeeping that beat runs on a schedule (CELERY_BEAT_SCHEDULE)."""
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import LoginLink
+
+logger = logging.getLogger(__name__)
+
+# A spent link stays one day: long enough to tell a representative why their link failed
+# ("already used at 09:12"), short enough not to keep a trail of logins.
+SPENT_LOGIN_LINKS_KEPT_FOR = dt.timedelta(days=1)
+
+
+@shared_task(name="cepex_portal.purge_login_links")
+def purge_login_links_task() -> int:
+    """Delete login links that were used or expired more than a day ago; return how many."""
+    cutoff = timezone.now() - SPENT_LOGIN_LINKS_KEPT_FOR
+    deleted, _ = (
+        LoginLink.objects.spent().filter(Q(used_at__lt=cutoff) | Q(expires_at__lt=cutoff)).delete()
+    )
+    logger.info("purged %s spent login links", deleted)
+    return deleted

@@ -1,0 +1,356 @@
+"""Admin of companies, partner organisations, their contacts and the reference lists.
+
+Companies, partners and contacts import from and export to CSV and Excel (see
+``resources.py``); an import always shows its preview before anything is written.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from missions.models import Application
+
+from .models import (
+    Certification,
+    Company,
+    CompanyRevision,
+    Contact,
+    KeyFigure,
+    PartnerOrganisation,
+    Sector,
+)
+from .resources import CompanyResource, ContactResource, PartnerOrganisationResource
+from .validators import normalize_tax_id, validate_tax_id
+
+
+class PortalImportExportAdmin(ImportExportModelAdmin):
+    """CSV and Excel; importing needs the right to add and change, exporting to view."""
+
+    formats = [base_formats.CSV, base_formats.XLSX]
+    # Websites are typed without a scheme; read them as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+
+# --- Reference lists -------------------------------------------------------------------------
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "name_ar", "slug", "position")
+    list_editable = ("position",)
+    search_fields = ("name", "name_en", "name_ar", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+
+
+# --- Companies -------------------------------------------------------------------------------
+
+
+class CompanyContactInline(admin.TabularInline):
+    model = Contact
+    fk_name = "company"
+    fields = ("first_name", "last_name", "role", "email", "phone", "language")
+    extra = 0
+
+
+class CompanyRevisionInline(admin.TabularInline):
+    """What representatives changed in the profile: a record, so nobody edits it."""
+
+    model = CompanyRevision
+    fields = ("changed_at", "changed_by", "changes")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    classes = ("collapse",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CompanyApplicationInline(admin.TabularInline):
+    """The company's history across missions; decisions are taken on each application."""
+
+    model = Application
+    fields = ("mission", "status", "submitted_at", "decided_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mission", "company")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _https_url_fields(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class CompanyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        formfield_callback = _https_url_fields
+        fields = (
+            "legal_name",
+            "tax_id",
+            "governorate",
+            "city",
+            "size",
+            "sectors",
+            "certifications",
+            "export_markets",
+            "website",
+            "description",
+            "is_example",
+        )
+
+    def clean_tax_id(self) -> str:
+        # Normalised before the unique check: "1234567/a" is the company 1234567A, and must
+        # be refused as a duplicate here rather than by the database on save.
+        return normalize_tax_id(self.cleaned_data["tax_id"])
+
+
+@admin.register(Company)
+class CompanyAdmin(PortalImportExportAdmin):
+    form = CompanyAdminForm
+    resource_classes = [CompanyResource]
+    list_display = (
+        "legal_name",
+        "tax_id_formatted",
+        "governorate",
+        "city",
+        "size",
+        "sector_list",
+        "application_count",
+        "is_example",
+    )
+    list_filter = ("governorate", "size", "sectors", "certifications", "is_example")
+    search_fields = ("legal_name", "tax_id", "city")
+    filter_horizontal = ("sectors", "certifications")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("legal_name", "tax_id", "governorate", "city", "size")}),
+        (
+            _("Profile"),
+            {"fields": ("sectors", "certifications", "export_markets", "website", "description")},
+        ),
+        (_("Record"), {"fields": ("is_example", "created_at", "updated_at")}),
+    )
+    inlines = (CompanyContactInline, CompanyApplicationInline, CompanyRevisionInline)
+
+    def get_queryset(self, request):
+        # A correlated subquery, not Count() over a join: no GROUP BY over the whole row.
+        applications = (
+            Application.objects.filter(company=OuterRef("pk"))
+            .order_by()
+            .values("company")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(application_total=Coalesce(Subquery(applications), 0))
+            .prefetch_related("sectors")
+        )
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("sectors", "certifications")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Tax ids are stored without separators; staff type them as printed, with slashes.
+        try:
+            validate_tax_id(search_term)
+        except ValidationError:
+            pass
+        else:
+            search_term = normalize_tax_id(search_term)
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("tax id"), ordering="tax_id")
+    def tax_id_formatted(self, obj: Company) -> str:
+        return obj.tax_id_display
+
+    @admin.display(description=_("sectors"))
+    def sector_list(self, obj: Company) -> str:
+        return ", ".join(sector.display_name for sector in obj.sectors.all())
+
+    @admin.display(description=_("applications"), ordering="application_total")
+    def application_count(self, obj: Company) -> int:
+        return obj.application_total
+
+
+@admin.register(CompanyRevision)
+class CompanyRevisionAdmin(admin.ModelAdmin):
+    """Read-only: the trail of what representatives changed in their profiles."""
+
+    list_display = ("company", "changed_by", "changed_at")
+    list_select_related = ("company", "changed_by")
+    search_fields = ("company__legal_name", "company__tax_id", "changed_by__username")
+    date_hierarchy = "changed_at"
+    fields = ("company", "changed_by", "changed_at", "changes")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- Partner organisations -------------------------------------------------------------------
+
+
+class PartnerContactInline(admin.TabularInline):
+    model = Contact
+    fk_name = "organisation"
+    fields = ("first_name", "last_name", "role", "email", "phone", "language")
+    extra = 0
+
+
+class KeyFigureInline(admin.TabularInline):
+    model = KeyFigure
+    fields = ("kind", "value", "as_of", "source")
+    extra = 0
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(PortalImportExportAdmin):
+    resource_classes = [PartnerOrganisationResource]
+    list_display = ("name", "short_name", "kind", "country", "city", "venue", "is_example")
+    list_filter = ("kind", ("country", CountryFilter), "sectors", "is_example")
+    list_select_related = ("venue",)
+    search_fields = ("name", "short_name", "city", "region")
+    autocomplete_fields = ("venue",)
+    filter_horizontal = ("sectors",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "kind", "country", "region", "city", "venue")}),
+        (_("Profile"), {"fields": ("sectors", "capabilities", "description", "website")}),
+        (_("Record"), {"fields": ("is_example", "created_at", "updated_at")}),
+    )
+    inlines = (PartnerContactInline, KeyFigureInline)
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("sectors")
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "kind", "value", "as_of", "source")
+    list_filter = ("kind",)
+    list_select_related = ("organisation",)
+    search_fields = ("organisation__name", "organisation__short_name", "source")
+    autocomplete_fields = ("organisation",)
+
+
+# --- Contacts --------------------------------------------------------------------------------
+
+
+class EmployerFilter(admin.SimpleListFilter):
+    title = _("works at")
+    parameter_name = "employer"
+
+    def lookups(self, request, model_admin):
+        return [("company", _("A company")), ("partner", _("A partner organisation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "company":
+            return queryset.filter(company__isnull=False)
+        if self.value() == "partner":
+            return queryset.filter(organisation__isnull=False)
+        return queryset
+
+
+@admin.register(Contact)
+class ContactAdmin(PortalImportExportAdmin):
+    resource_classes = [ContactResource]
+    list_display = (
+        "full_name",
+        "role",
+        "email",
+        "phone",
+        "employer",
+        "language",
+        "is_email_verified",
+    )
+    list_filter = (
+        EmployerFilter,
+        "language",
+        ("email_verified_at", admin.EmptyFieldListFilter),
+    )
+    list_select_related = ("company", "organisation")
+    search_fields = (
+        "first_name",
+        "last_name",
+        "email",
+        "company__legal_name",
+        "organisation__name",
+        "organisation__short_name",
+    )
+    autocomplete_fields = ("company", "organisation")
+    readonly_fields = ("email_verified_at", "created_at", "updated_at")
+    fields = (
+        ("first_name", "last_name"),
+        "role",
+        "email",
+        "phone",
+        "language",
+        "company",
+        "organisation",
+        "email_verified_at",
+        ("created_at", "updated_at"),
+    )
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: Contact) -> str:
+        return obj.full_name
+
+    @admin.display(description=_("works at"))
+    def employer(self, obj: Contact) -> str:
+        return str(obj.company or obj.organisation or "")
+
+    @admin.display(description=_("email verified"), boolean=True, ordering="email_verified_at")
+    def is_email_verified(self, obj: Contact) -> bool:
+        return obj.email_verified_at is not None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        help_text = _("Fill in the company or the partner organisation, not both.")
+        for name in ("company", "organisation"):
+            if name in form.base_fields:
+                form.base_fields[name].help_text = help_text
+        return form

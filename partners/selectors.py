@@ -1,0 +1,48 @@
+"""Reads for the company space: every queryset is limited to one company.
+
+A representative sees their own company only, so each selector takes the company and filters
+on it; views then use ``get_object_or_404`` on the result, and another company's id is a 404.
+"""
+
+from django.db.models import Prefetch, QuerySet
+
+from cepex_portal.models import LoginLink
+from missions.models import Application, WishedPartner
+
+from .models import Company, CompanyRevision
+
+
+def company_applications(*, company: Company | int) -> QuerySet[Application]:
+    """The applications of a company (or company id), with mission, objectives and wishes.
+
+    The number of queries does not grow with the number of applications.
+    """
+    return (
+        Application.objects.filter(company=company)
+        .select_related("mission")
+        .prefetch_related(
+            "objectives",
+            Prefetch("wishes", queryset=WishedPartner.objects.select_related("partner")),
+        )
+        .order_by("-mission__starts_on", "-pk")
+    )
+
+
+def company_profile_get(*, company_id: int) -> Company:
+    """A company with the sectors and certifications its profile shows."""
+    return Company.objects.prefetch_related("sectors", "certifications").get(pk=company_id)
+
+
+def company_revisions_recent(*, company: Company, limit: int = 10) -> list[CompanyRevision]:
+    """The last changes made to a company profile, newest first."""
+    return list(
+        CompanyRevision.objects.filter(company=company).select_related("changed_by")[:limit]
+    )
+
+
+def login_link_get_usable(*, token: str) -> LoginLink | None:
+    """The login link of this token if it can still be used (unused, not expired).
+
+    A read only: showing the confirmation page must not spend the link.
+    """
+    return LoginLink.objects.usable().filter(token_hash=LoginLink.hash_token(token)).first()

@@ -1,0 +1,40 @@
+"""Celery tasks of the partners app: thin wrappers that take ids and call the e-mail code."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from cepex_portal.models import LoginLink
+
+from .emails import send_login_link
+
+logger = logging.getLogger(__name__)
+
+SMTP_RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="partners.login_link_email", acks_late=True, **SMTP_RETRY)
+def login_link_email_task(*, login_link_id: int, token: str) -> None:
+    """Send a login link. The token comes in clear (the database has only its hash).
+
+    Passing the token through the broker is a deliberate trade-off: the broker is private to
+    the deployment and the link expires within minutes. A link already used or expired by the
+    time the worker gets to it is not sent: it could not log anyone in.
+    """
+    link = LoginLink.objects.select_related("user").filter(pk=login_link_id).first()
+    if link is None:
+        logger.warning("login link %s vanished before its e-mail", login_link_id)
+        return
+    if link.used_at is not None or link.expires_at <= timezone.now():
+        logger.info("login link %s spent before its e-mail went out", login_link_id)
+        return
+    if LoginLink.hash_token(token) != link.token_hash:
+        logger.error("login link %s: the token does not match its hash", login_link_id)
+        return
+    send_login_link(user=link.user, token=token)

@@ -1,0 +1,233 @@
+"""Every page of the admin opens, and the account admin shows what staff need (and no more).
+
+The smoke tests walk ``admin.site._registry``: a model registered tomorrow is covered
+without touching this file. ``world`` builds one linked object of every model of the portal,
+with its children, so that change pages render their inlines too.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cepex_portal.models import LoginLink, User
+from missions.enums import Objective
+from missions.models import ApplicationObjective
+from partners.enums import KeyFigureKind
+from partners.models import Certification, CompanyRevision, KeyFigure
+from tests.factories import (
+    ApplicationFactory,
+    CompanyFactory,
+    ContactFactory,
+    MissionFactory,
+    MissionPartnerFactory,
+    PartnerOrganisationFactory,
+    ProgrammeItemFactory,
+    SectorFactory,
+    TravelTimeFactory,
+    UserFactory,
+    VenueFactory,
+    WishedPartnerFactory,
+)
+
+REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+PORTAL_APPS = {"cepex_portal", "partners", "missions"}
+
+
+def _admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def build_world(n: int = 0) -> dict:
+    """One object of every model, linked as in real life; ``n`` keeps unique fields apart."""
+    sector = SectorFactory(slug=f"pharma-test-{n}")
+    certification = Certification.objects.create(code=f"gmp-test-{n}", name=f"GMP {n}")
+    company = CompanyFactory(legal_name=f"Alpha Pharma {n} SA", export_markets=["BE", "SN"])
+    company.sectors.add(sector)
+    company.certifications.add(certification)
+    partner = PartnerOrganisationFactory(name=f"BioWin {n}", short_name=f"BioWin {n}")
+    partner.sectors.add(sector)
+    KeyFigure.objects.create(organisation=partner, kind=KeyFigureKind.COMPANIES, value=164)
+    ContactFactory(company=None, organisation=partner, email=f"host{n}@biowin.example")
+    user = UserFactory(username=f"rep-alpha-{n}", company=company)
+    CompanyRevision.objects.create(
+        company=company, changed_by=user, changes={"city": ["", "Tunis"]}
+    )
+    LoginLink.objects.create(
+        user=user,
+        token_hash=LoginLink.hash_token(f"a-token-{n}"),
+        expires_at=timezone.now() + dt.timedelta(minutes=30),
+    )
+    Group.objects.create(name=f"Managers {n}")
+    mission = MissionFactory(title=f"Wallonie {n}")
+    mission.sectors.add(sector)
+    venue = VenueFactory(name=f"BioPark {n}", city="Charleroi")
+    TravelTimeFactory(from_venue=venue, to_venue=VenueFactory(name=f"HQ {n}", city="Gosselies"))
+    MissionPartnerFactory(mission=mission, organisation=partner, is_host=True)
+    ProgrammeItemFactory(mission=mission, venue=venue, host=partner)
+    application = ApplicationFactory(mission=mission, company=company)
+    application.brochure.save("alpha.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    ApplicationObjective.objects.create(application=application, objective=Objective.LICENSING)
+    WishedPartnerFactory(application=application, partner=partner)
+    return {"company": company, "mission": mission, "application": application}
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), REGISTERED, ids=[m._meta.label for m, _ in REGISTERED]
+)
+def test_admin_pages_any_model_superuser_gets_200(client, superuser, world, model, model_admin):
+    client.force_login(superuser)
+
+    assert client.get(_admin_url(model, "changelist")).status_code == 200
+    if model_admin.has_add_permission(_request_of(superuser)):
+        assert client.get(_admin_url(model, "add")).status_code == 200
+    obj = model._default_manager.order_by("pk").first()
+    if obj is None:
+        assert model._meta.app_label not in PORTAL_APPS, "world must build one of each"
+        pytest.skip(f"no object of {model._meta.label} to open")
+    assert client.get(_admin_url(model, "change", obj.pk)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"),
+    [(m, a) for m, a in REGISTERED if m._meta.app_label in {"partners", "missions"}],
+    ids=[m._meta.label for m, _ in REGISTERED if m._meta.app_label in {"partners", "missions"}],
+)
+def test_admin_pages_any_model_manager_views_without_editing(
+    client, manager, world, model, model_admin
+):
+    client.force_login(manager)
+    obj = model._default_manager.order_by("pk").first()
+
+    changelist = client.get(_admin_url(model, "changelist"))
+    change = client.get(_admin_url(model, "change", obj.pk))
+
+    assert changelist.status_code == 200
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()
+    assert client.get(_admin_url(model, "add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), REGISTERED, ids=[m._meta.label for m, _ in REGISTERED]
+)
+def test_admin_changelist_any_model_queries_same_for_one_and_many_rows(
+    client, superuser, model, model_admin
+):
+    build_world(0)
+    client.force_login(superuser)
+    url = _admin_url(model, "changelist")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = count()
+    for n in range(1, 5):
+        build_world(n)
+    assert model._default_manager.count() > 1 or model._meta.app_label not in PORTAL_APPS
+
+    assert count() == one
+
+
+def _request_of(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+# --- Users -----------------------------------------------------------------------------------
+
+
+def test_user_changelist_shows_company_and_language(client, superuser, company_a):
+    UserFactory(username="rep-x", company=company_a, language="ar")
+    client.force_login(superuser)
+
+    response = client.get(_admin_url(User, "changelist"))
+
+    content = response.content.decode()
+    assert "Alpha Pharma SA" in content
+    assert {"company", "language"} <= set(response.context["cl"].list_display)
+
+
+def test_user_add_with_company_and_language_creates_the_representative(
+    client, superuser, company_a
+):
+    client.force_login(superuser)
+
+    response = client.post(
+        _admin_url(User, "add"),
+        {
+            "username": "rep-new",
+            "email": "rep-new@alpha.example",
+            "company": company_a.pk,
+            "language": "en",
+            "usable_password": "false",
+            "password1": "",
+            "password2": "",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(username="rep-new")
+    assert (user.company, user.language, user.has_usable_password()) == (company_a, "en", False)
+
+
+# --- Login links -----------------------------------------------------------------------------
+
+
+def test_login_link_changelist_never_shows_the_token_hash(client, superuser):
+    link = LoginLink.objects.create(
+        user=superuser,
+        token_hash=LoginLink.hash_token("secret-token"),
+        expires_at=timezone.now() + dt.timedelta(minutes=30),
+    )
+    client.force_login(superuser)
+
+    listing = client.get(_admin_url(LoginLink, "changelist"))
+    change = client.get(_admin_url(LoginLink, "change", link.pk))
+
+    assert link.token_hash not in listing.content.decode()
+    assert link.token_hash not in change.content.decode()
+    assert 'name="_save"' not in change.content.decode()
+
+
+def test_login_link_add_refused(client, superuser):
+    client.force_login(superuser)
+
+    response = client.get(_admin_url(LoginLink, "add"))
+
+    assert response.status_code == 403
+
+
+def test_login_link_state_filter_usable_lists_only_usable_links(client, superuser):
+    usable = LoginLink.objects.create(
+        user=superuser,
+        token_hash=LoginLink.hash_token("fresh"),
+        expires_at=timezone.now() + dt.timedelta(minutes=30),
+    )
+    LoginLink.objects.create(
+        user=superuser,
+        token_hash=LoginLink.hash_token("used"),
+        expires_at=timezone.now() + dt.timedelta(minutes=30),
+        used_at=timezone.now(),
+    )
+    client.force_login(superuser)
+
+    response = client.get(_admin_url(LoginLink, "changelist"), {"state": "usable"})
+
+    assert list(response.context["cl"].result_list) == [usable]

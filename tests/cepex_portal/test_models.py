@@ -1,0 +1,170 @@
+"""Accounts: the constraints of users and login links, and the login-link querysets."""
+
+import datetime as dt
+import hashlib
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from cepex_portal.models import LoginLink, User
+from tests.factories import CompanyFactory, UserFactory
+
+
+@contextmanager
+def violates(constraint: str):
+    """Expect the database to refuse the write.
+
+    PostgreSQL names the constraint in its message, so there we also check that the refusal
+    comes from this constraint and not from another one (a NOT NULL, a column check).
+    """
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        yield
+    if connection.vendor == "postgresql":
+        assert constraint in str(excinfo.value)
+
+
+def _login_link(user: User, *, token_hash: str, **kwargs) -> LoginLink:
+    now = timezone.now()
+    values = {"created_at": now, "expires_at": now + dt.timedelta(minutes=15), **kwargs}
+    return LoginLink.objects.create(user=user, token_hash=token_hash, **values)
+
+
+def test_every_constraint_of_the_accounts_models_has_a_test():
+    # A constraint added to a model without a test here makes this test fail.
+    source = Path(__file__).read_text()
+    names = [
+        constraint.name
+        for model in apps.get_app_config("cepex_portal").get_models()
+        for constraint in model._meta.constraints
+    ]
+
+    missing = [name for name in names if f'violates("{name}"' not in source]
+
+    assert names
+    assert missing == []
+
+
+# --- User ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_user_email_differing_only_in_case_raises_integrity_error():
+    User.objects.create(username="first", email="Amira@Example.com")
+
+    with violates("user_email_unique_ci"):
+        User.objects.create(username="second", email="amira@example.COM")
+
+
+@pytest.mark.django_db
+def test_user_two_blank_emails_are_allowed():
+    User.objects.create(username="first", email="")
+
+    User.objects.create(username="second", email="")
+
+    assert User.objects.filter(email="").count() == 2
+
+
+@pytest.mark.django_db
+def test_user_validate_constraints_email_in_other_case_raises_validation_error():
+    UserFactory(username="first", email="amira@example.com")
+    user = User(username="second", email="AMIRA@example.com")
+
+    with pytest.raises(ValidationError) as excinfo:
+        user.validate_constraints()
+
+    assert list(excinfo.value.message_dict) == ["__all__"]
+
+
+@pytest.mark.django_db
+def test_user_with_company_is_company_representative():
+    user = UserFactory(company=CompanyFactory())
+
+    assert user.is_company_representative is True
+
+
+@pytest.mark.django_db
+def test_user_without_company_is_not_company_representative():
+    user = UserFactory()
+
+    assert user.is_company_representative is False
+
+
+# --- LoginLink -------------------------------------------------------------------------------
+
+
+def test_login_link_hash_token_returns_sha256_hex():
+    assert LoginLink.hash_token("abc") == hashlib.sha256(b"abc").hexdigest()
+    assert len(LoginLink.hash_token("abc")) == 64
+
+
+@pytest.mark.django_db
+def test_login_link_expiring_at_creation_raises_integrity_error():
+    user = UserFactory()
+    now = timezone.now()
+
+    with violates("loginlink_expires_after_creation"):
+        LoginLink.objects.create(user=user, token_hash="a" * 64, created_at=now, expires_at=now)
+
+
+@pytest.mark.django_db
+def test_login_link_expiring_before_creation_raises_integrity_error():
+    user = UserFactory()
+    now = timezone.now()
+
+    with violates("loginlink_expires_after_creation"):
+        LoginLink.objects.create(
+            user=user,
+            token_hash="b" * 64,
+            created_at=now,
+            expires_at=now - dt.timedelta(seconds=1),
+        )
+
+
+@pytest.mark.django_db
+def test_login_link_same_token_hash_twice_raises_integrity_error():
+    user = UserFactory()
+    _login_link(user, token_hash="c" * 64)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _login_link(user, token_hash="c" * 64)
+
+
+@pytest.mark.django_db
+def test_login_link_querysets_split_fresh_from_used_and_expired():
+    user = UserFactory()
+    now = timezone.now()
+    fresh = _login_link(user, token_hash="1" * 64)
+    used = _login_link(user, token_hash="2" * 64, used_at=now)
+    expired = _login_link(
+        user,
+        token_hash="3" * 64,
+        created_at=now - dt.timedelta(hours=1),
+        expires_at=now - dt.timedelta(minutes=1),
+    )
+
+    usable = list(LoginLink.objects.usable())
+    spent = set(LoginLink.objects.spent())
+
+    assert usable == [fresh]
+    assert spent == {used, expired}
+
+
+@pytest.mark.django_db
+def test_login_link_used_and_expired_is_spent_once():
+    user = UserFactory()
+    now = timezone.now()
+    link = _login_link(
+        user,
+        token_hash="4" * 64,
+        created_at=now - dt.timedelta(hours=1),
+        expires_at=now - dt.timedelta(minutes=1),
+        used_at=now - dt.timedelta(minutes=30),
+    )
+
+    assert list(LoginLink.objects.spent()) == [link]
+    assert list(LoginLink.objects.usable()) == []

@@ -1,0 +1,288 @@
+"""Partners: the constraints of companies, partner organisations, key figures and contacts."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import translation
+
+from partners.enums import KeyFigureKind, PartnerKind
+from partners.models import Company, Contact, KeyFigure, PartnerOrganisation, Sector
+from tests.factories import (
+    CompanyFactory,
+    ContactFactory,
+    PartnerOrganisationFactory,
+    SectorFactory,
+)
+
+
+@contextmanager
+def violates(constraint: str):
+    """Expect the database to refuse the write.
+
+    PostgreSQL names the constraint in its message, so there we also check that the refusal
+    comes from this constraint and not from another one (a NOT NULL, a column check).
+    """
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        yield
+    if connection.vendor == "postgresql":
+        assert constraint in str(excinfo.value)
+
+
+def test_every_constraint_of_the_partners_models_has_a_test():
+    # A constraint added to a model without a test here makes this test fail.
+    source = Path(__file__).read_text()
+    names = [
+        constraint.name
+        for model in apps.get_app_config("partners").get_models()
+        for constraint in model._meta.constraints
+    ]
+
+    missing = [name for name in names if f'violates("{name}"' not in source]
+
+    assert names
+    assert missing == []
+
+
+# --- Company ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_company_empty_legal_name_raises_integrity_error():
+    with violates("company_legal_name_set"):
+        Company.objects.create(legal_name="", tax_id="1234567A")
+
+
+@pytest.mark.django_db
+def test_company_empty_tax_id_raises_integrity_error():
+    with violates("company_tax_id_set"):
+        Company.objects.create(legal_name="Alpha Pharma SA", tax_id="")
+
+
+@pytest.mark.django_db
+def test_company_same_tax_id_twice_raises_integrity_error():
+    Company.objects.create(legal_name="Alpha Pharma SA", tax_id="1234567A")
+
+    with violates("tax_id"):
+        Company.objects.create(legal_name="Alpha Pharma bis SA", tax_id="1234567A")
+
+
+@pytest.mark.django_db
+def test_company_save_stores_tax_id_normalised():
+    company = Company.objects.create(legal_name="Alpha Pharma SA", tax_id=" 1234567a / a / m / 000")
+
+    company.refresh_from_db()
+
+    assert company.tax_id == "1234567AAM000"
+    assert company.tax_id_display == "1234567A/A/M/000"
+
+
+@pytest.mark.django_db
+def test_company_tax_id_in_other_spelling_raises_integrity_error():
+    Company.objects.create(legal_name="Alpha Pharma SA", tax_id="1234567/a")
+
+    with violates("tax_id"):
+        Company.objects.create(legal_name="Alpha Pharma bis SA", tax_id="1234567A")
+
+
+@pytest.mark.django_db
+def test_company_full_clean_tax_id_in_other_spelling_raises_validation_error():
+    # Python validation must give the friendly message before the database refuses the row:
+    # "1234567/a" is the company "1234567A" already registered.
+    CompanyFactory(tax_id="1234567A")
+    company = Company(legal_name="Alpha Pharma bis SA", tax_id="1234567/a")
+
+    with pytest.raises(ValidationError) as excinfo:
+        company.full_clean()
+
+    assert list(excinfo.value.message_dict) == ["tax_id"]
+
+
+@pytest.mark.django_db
+def test_company_full_clean_invalid_tax_id_raises_validation_error():
+    company = Company(legal_name="Alpha Pharma SA", tax_id="1234567I")
+
+    with pytest.raises(ValidationError) as excinfo:
+        company.full_clean()
+
+    assert excinfo.value.error_dict["tax_id"][0].code == "invalid_tax_id"
+
+
+@pytest.mark.django_db
+def test_company_examples_returns_example_companies_only():
+    example = CompanyFactory(is_example=True)
+    CompanyFactory(is_example=False)
+
+    assert list(Company.objects.examples()) == [example]
+
+
+# --- PartnerOrganisation ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_partner_same_name_and_country_raises_integrity_error():
+    PartnerOrganisation.objects.create(name="BioWin", kind=PartnerKind.CLUSTER, country="BE")
+
+    with violates("partner_unique_name_country"):
+        PartnerOrganisation.objects.create(name="BioWin", kind=PartnerKind.CLUSTER, country="BE")
+
+
+@pytest.mark.django_db
+def test_partner_same_name_in_another_country_is_allowed():
+    PartnerOrganisation.objects.create(name="BioWin", kind=PartnerKind.CLUSTER, country="BE")
+
+    PartnerOrganisation.objects.create(name="BioWin", kind=PartnerKind.CLUSTER, country="FR")
+
+    assert PartnerOrganisation.objects.filter(name="BioWin").count() == 2
+
+
+@pytest.mark.django_db
+def test_partner_empty_name_raises_integrity_error():
+    with violates("partner_name_set"):
+        PartnerOrganisation.objects.create(name="", kind=PartnerKind.CLUSTER, country="BE")
+
+
+@pytest.mark.django_db
+def test_partner_str_prefers_short_name():
+    partner = PartnerOrganisationFactory(name="Université libre de Bruxelles", short_name="ULB")
+
+    assert str(partner) == "ULB"
+
+
+@pytest.mark.django_db
+def test_partner_of_kind_returns_partners_of_that_kind_only():
+    cluster = PartnerOrganisationFactory(kind=PartnerKind.CLUSTER)
+    PartnerOrganisationFactory(kind=PartnerKind.UNIVERSITY)
+
+    assert list(PartnerOrganisation.objects.of_kind(PartnerKind.CLUSTER)) == [cluster]
+
+
+# --- KeyFigure -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_key_figure_same_kind_twice_for_one_partner_raises_integrity_error():
+    partner = PartnerOrganisationFactory()
+    KeyFigure.objects.create(organisation=partner, kind=KeyFigureKind.COMPANIES, value=164)
+
+    with violates("keyfigure_unique_kind"):
+        KeyFigure.objects.create(organisation=partner, kind=KeyFigureKind.COMPANIES, value=170)
+
+
+@pytest.mark.django_db
+def test_key_figure_negative_value_raises_integrity_error():
+    # PositiveIntegerField would refuse -1 in Python; a bulk update goes straight to the
+    # database. The named constraint sorts before the column check, so PostgreSQL reports it.
+    figure = KeyFigure.objects.create(
+        organisation=PartnerOrganisationFactory(), kind=KeyFigureKind.COMPANIES, value=164
+    )
+
+    with violates("keyfigure_value_gte_0"):
+        KeyFigure.objects.filter(pk=figure.pk).update(value=-1)
+
+
+@pytest.mark.django_db
+def test_key_figure_str_shows_value_and_kind():
+    figure = KeyFigure(
+        organisation=PartnerOrganisationFactory(), kind=KeyFigureKind.COMPANIES, value=164
+    )
+
+    with translation.override("en"):
+        assert str(figure) == "164 Companies"
+
+
+# --- Contact ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_contact_without_company_nor_partner_raises_integrity_error():
+    with violates("contact_belongs_to_company_xor_partner"):
+        Contact.objects.create(first_name="Amira", last_name="Ben Salah")
+
+
+@pytest.mark.django_db
+def test_contact_of_company_and_partner_raises_integrity_error():
+    company = CompanyFactory()
+    partner = PartnerOrganisationFactory()
+
+    with violates("contact_belongs_to_company_xor_partner"):
+        Contact.objects.create(
+            first_name="Amira", last_name="Ben Salah", company=company, organisation=partner
+        )
+
+
+@pytest.mark.django_db
+def test_contact_of_partner_only_is_allowed():
+    partner = PartnerOrganisationFactory()
+
+    contact = Contact.objects.create(first_name="Luc", last_name="Dupont", organisation=partner)
+
+    assert list(partner.contacts.all()) == [contact]
+
+
+@pytest.mark.django_db
+def test_contact_phone_without_plus_raises_integrity_error():
+    company = CompanyFactory()
+
+    with violates("contact_phone_e164"):
+        Contact.objects.create(
+            first_name="Amira", last_name="Ben Salah", company=company, phone="21671234567"
+        )
+
+
+@pytest.mark.django_db
+def test_contact_blank_phone_is_allowed():
+    contact = ContactFactory(phone="")
+
+    contact.refresh_from_db()
+
+    assert contact.phone == ""
+
+
+@pytest.mark.django_db
+def test_contact_full_clean_phone_not_in_e164_raises_validation_error():
+    contact = ContactFactory.build(company=CompanyFactory(), phone="+216 71 234 567")
+
+    with pytest.raises(ValidationError) as excinfo:
+        contact.full_clean()
+
+    assert excinfo.value.error_dict["phone"][0].code == "invalid_phone"
+
+
+def test_contact_full_name_joins_first_and_last_name():
+    assert Contact(first_name="Amira", last_name="Ben Salah").full_name == "Amira Ben Salah"
+
+
+# --- Sector ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Santé"), ("en", "Health"), ("ar", "الصحة"), ("en-gb", "Health")],
+)
+def test_sector_display_name_in_language_returns_that_translation(language, expected):
+    sector = Sector(slug="health", name="Santé", name_en="Health", name_ar="الصحة")
+
+    with translation.override(language):
+        assert sector.display_name == expected
+        assert str(sector) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_sector_display_name_without_translation_falls_back_to_french(language):
+    sector = Sector(slug="health", name="Santé", name_en="", name_ar="")
+
+    with translation.override(language):
+        assert sector.display_name == "Santé"
+
+
+@pytest.mark.django_db
+def test_sector_ordering_is_position_then_name():
+    second = SectorFactory(slug="b", name="Agro", position=2)
+    first_b = SectorFactory(slug="c", name="Textile", position=1)
+    first_a = SectorFactory(slug="d", name="Chimie", position=1)
+
+    assert list(Sector.objects.filter(slug__in=["b", "c", "d"])) == [first_a, first_b, second]
