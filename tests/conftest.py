@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import CompanyFactory, ContactFactory, UserFactory
 
@@ -16,6 +17,16 @@ from tests.factories import CompanyFactory, ContactFactory, UserFactory
 def _private_media(settings, tmp_path):
     """Uploaded files of a test go to its own folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called outside a request (services, tasks) speaks English, so tests can assert
+    its messages verbatim. Pages still pick their language per request (French by default),
+    and tests of French or Arabic say so with the language cookie or translation.override.
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
