@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from partners.enums import CompanySize, Governorate
-from partners.models import Certification, PartnerOrganisation, Sector
+from partners.models import COMPANY_PROFILE_FIELDS, Certification, PartnerOrganisation, Sector
 from partners.validators import normalize_phone, normalize_tax_id, validate_tax_id
 
 from .enums import Objective, WishPriority
@@ -192,18 +192,7 @@ class InterestForm(forms.Form):
             if self.cleaned_data.get(f"wish_{partner.pk}_priority")
         ]
 
-    COMPANY_FIELDS = (
-        "legal_name",
-        "tax_id",
-        "governorate",
-        "city",
-        "sectors",
-        "size",
-        "certifications",
-        "export_markets",
-        "website",
-        "description",
-    )
+    COMPANY_FIELDS = ("tax_id", *COMPANY_PROFILE_FIELDS)
     CONTACT_FIELDS = ("first_name", "last_name", "role", "email", "phone")
 
     def company_data(self) -> dict:

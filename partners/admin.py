@@ -18,6 +18,7 @@ from import_export.formats import base_formats
 from missions.models import Application
 
 from .models import (
+    COMPANY_PROFILE_FIELDS,
     Certification,
     Company,
     CompanyRevision,
@@ -122,19 +123,7 @@ class CompanyAdminForm(forms.ModelForm):
     class Meta:
         model = Company
         formfield_callback = _https_url_fields
-        fields = (
-            "legal_name",
-            "tax_id",
-            "governorate",
-            "city",
-            "size",
-            "sectors",
-            "certifications",
-            "export_markets",
-            "website",
-            "description",
-            "is_example",
-        )
+        fields = ("tax_id", *COMPANY_PROFILE_FIELDS, "is_example")
 
     def clean_tax_id(self) -> str:
         # Normalised before the unique check: "1234567/a" is the company 1234567A, and must

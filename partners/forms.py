@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.enums import WishPriority
 
-from .models import Company
+from .models import COMPANY_PROFILE_FIELDS, Company
 from .services import MAX_WISHES
 
 
@@ -34,17 +34,7 @@ class CompanyProfileForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "legal_name",
-            "governorate",
-            "city",
-            "sectors",
-            "size",
-            "certifications",
-            "export_markets",
-            "website",
-            "description",
-        ]
+        fields = list(COMPANY_PROFILE_FIELDS)
         widgets = {
             "sectors": forms.CheckboxSelectMultiple,
             "certifications": forms.CheckboxSelectMultiple,

@@ -61,6 +61,21 @@ class Certification(models.Model):
         return self.name
 
 
+# The fields of its profile a company may change itself (company space, interest form). The
+# tax id is not among them: it identifies the company, and only staff correct it.
+COMPANY_PROFILE_FIELDS = (
+    "legal_name",
+    "governorate",
+    "city",
+    "sectors",
+    "size",
+    "certifications",
+    "export_markets",
+    "website",
+    "description",
+)
+
+
 class CompanyQuerySet(models.QuerySet):
     def examples(self):
         return self.filter(is_example=True)

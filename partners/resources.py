@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
 
-from .models import Certification, Company, Contact, PartnerOrganisation, Sector
+from .models import (
+    COMPANY_PROFILE_FIELDS,
+    Certification,
+    Company,
+    Contact,
+    PartnerOrganisation,
+    Sector,
+)
 from .validators import normalize_phone, normalize_tax_id
 
 # --- Widgets ---------------------------------------------------------------------------------
@@ -253,18 +260,7 @@ class CompanyResource(PortalResource):
 
     class Meta:
         model = Company
-        fields = (
-            "tax_id",
-            "legal_name",
-            "governorate",
-            "city",
-            "size",
-            "sectors",
-            "certifications",
-            "export_markets",
-            "website",
-            "description",
-        )
+        fields = ("tax_id", *COMPANY_PROFILE_FIELDS)
         import_id_fields = ("tax_id",)
         clean_model_instances = True
         skip_unchanged = True

@@ -24,7 +24,13 @@ from missions.enums import ApplicationStatus
 from missions.models import Application, WishedPartner
 from missions.selectors import mission_partner_choices
 
-from .models import Company, CompanyRevision, Contact, PartnerOrganisation
+from .models import (
+    COMPANY_PROFILE_FIELDS,
+    Company,
+    CompanyRevision,
+    Contact,
+    PartnerOrganisation,
+)
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
@@ -35,19 +41,7 @@ logger = logging.getLogger(__name__)
 # anyone to flood a representative's mailbox by typing their address again and again.
 LOGIN_LINKS_PER_HOUR = 5
 
-# The fields of its profile a company may change itself. The tax id is not among them: it
-# identifies the company, and only staff correct it.
-PROFILE_FIELDS = (
-    "legal_name",
-    "governorate",
-    "city",
-    "sectors",
-    "size",
-    "certifications",
-    "export_markets",
-    "website",
-    "description",
-)
+PROFILE_FIELDS = COMPANY_PROFILE_FIELDS
 # Many-to-many fields, recorded in revisions by a stable key rather than by id.
 _PROFILE_M2M_KEYS = {"sectors": "slug", "certifications": "code"}
 
