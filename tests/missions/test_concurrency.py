@@ -78,7 +78,7 @@ def test_application_accept_two_at_once_for_last_seat_seats_one():
     refused = [exc for exc in outcomes if exc is not None]
     assert len(refused) == 1
     assert isinstance(refused[0], ValidationError)
-    assert "The mission is full (1 companies)" in refused[0].messages[0]
+    assert "The mission is full (1 company)" in refused[0].messages[0]
     assert Application.objects.filter(mission=mission).seated().count() == 1
     statuses = sorted(Application.objects.filter(mission=mission).values_list("status", flat=True))
     assert statuses == [ApplicationStatus.ACCEPTED, ApplicationStatus.APPLIED]
@@ -106,7 +106,7 @@ def test_application_accept_races_withdraw_seat_goes_to_first_waitlisted():
     assert withdraw_outcome is None
     assert isinstance(accept_outcome, ValidationError)
     assert accept_outcome.messages == [
-        "The mission is full (1 companies): wait-list New SA instead."
+        "The mission is full (1 company): wait-list New SA instead."
     ]
     assert list(Application.objects.filter(mission=mission).seated()) == [waiting]
     newcomer.refresh_from_db()

@@ -693,7 +693,9 @@ def test_application_withdraw_seated_emails_the_promoted_company_only(
         application_withdraw(application=seated, by=None)
 
     assert [email.to for email in mailoutbox] == [[waiting.contact.email]]
-    assert "Waiting SA is accepted in the delegation" in mailoutbox[0].body
+    assert (
+        "Waiting SA est acceptée dans la délégation" in mailoutbox[0].body
+    )  # French: its language
 
 
 def test_application_waitlist_accepted_emails_both_companies(
@@ -707,8 +709,8 @@ def test_application_waitlist_accepted_emails_both_companies(
         application_waitlist(application=seated, by=staff)
 
     assert [email.to for email in mailoutbox] == [[seated.contact.email], [waiting.contact.email]]
-    assert "is on the waiting list" in mailoutbox[0].body
-    assert "Waiting SA is accepted in the delegation" in mailoutbox[1].body
+    assert "est sur liste d'attente" in mailoutbox[0].body
+    assert "Waiting SA est acceptée dans la délégation" in mailoutbox[1].body
 
 
 def test_applications_decide_sends_one_email_per_decision(

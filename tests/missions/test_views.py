@@ -240,7 +240,7 @@ def test_verify_email_expired_token_refused(client, settings):
     response = client.get(reverse("missions:verify_email", args=[token]))
 
     assert response.status_code == 400
-    assert "expired" in response.content.decode()
+    assert "a expiré" in response.content.decode()  # French, the default language
 
 
 def test_interest_same_company_twice_updates_application(client, mission, sector):
