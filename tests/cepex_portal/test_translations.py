@@ -1,0 +1,80 @@
+"""The French and Arabic catalogues are complete, and what is compiled is what is written."""
+
+import ast
+import gettext
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+
+
+def _unquote(line: str) -> str:
+    return ast.literal_eval(line.strip())
+
+
+def parse_po(path: Path) -> list[tuple[str, list[str], bool]]:
+    """(msgid, msgstrs, fuzzy) for every entry but the header; a small reader for .po files."""
+    entries, msgid, msgstrs, fuzzy, current = [], None, [], False, None
+
+    def flush():
+        if msgid:  # the header has an empty msgid
+            entries.append((msgid, msgstrs, fuzzy))
+
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("#,") and "fuzzy" in line:
+            flush()
+            msgid, msgstrs, fuzzy, current = None, [], True, None
+        elif line.startswith("msgid "):
+            if current != "flag":
+                flush()
+                fuzzy = fuzzy and msgid is None
+            msgid, msgstrs, current = _unquote(line[6:]), [], "msgid"
+        elif line.startswith("msgid_plural "):
+            current = "plural"
+        elif line.startswith("msgstr"):
+            msgstrs.append(_unquote(line.split(" ", 1)[1]))
+            current = "msgstr"
+        elif line.startswith('"'):
+            if current == "msgid":
+                msgid += _unquote(line)
+            elif current == "msgstr":
+                msgstrs[-1] += _unquote(line)
+        elif not line:
+            flush()
+            msgid, msgstrs, fuzzy, current = None, [], False, None
+    flush()
+    return entries
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_catalogue_every_message_translated_and_none_fuzzy(language):
+    entries = parse_po(LOCALE / language / "LC_MESSAGES" / "django.po")
+
+    untranslated = [msgid for msgid, msgstrs, _fuzzy in entries if not all(msgstrs)]
+    fuzzy = [msgid for msgid, _msgstrs, is_fuzzy in entries if is_fuzzy]
+    assert len(entries) > 300
+    assert untranslated == []
+    assert fuzzy == []
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_catalogue_compiled_file_matches_source(language):
+    folder = LOCALE / language / "LC_MESSAGES"
+    with (folder / "django.mo").open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)._catalog
+
+    missing = [
+        msgid
+        for msgid, _msgstrs, _fuzzy in parse_po(folder / "django.po")
+        if msgid not in catalog and (msgid, 0) not in catalog
+    ]
+    assert missing == [], "run `make messages` to compile the catalogues"
+
+
+def test_arabic_catalogue_has_six_plural_forms():
+    header = (LOCALE / "ar" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+
+    assert "nplurals=6;" in header
