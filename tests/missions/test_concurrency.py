@@ -105,9 +105,7 @@ def test_application_accept_races_withdraw_seat_goes_to_first_waitlisted():
 
     assert withdraw_outcome is None
     assert isinstance(accept_outcome, ValidationError)
-    assert accept_outcome.messages == [
-        "The mission is full (1 company): wait-list New SA instead."
-    ]
+    assert accept_outcome.messages == ["The mission is full (1 company): wait-list New SA instead."]
     assert list(Application.objects.filter(mission=mission).seated()) == [waiting]
     newcomer.refresh_from_db()
     assert newcomer.status == ApplicationStatus.APPLIED
