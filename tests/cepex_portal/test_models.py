@@ -2,30 +2,15 @@
 
 import datetime as dt
 import hashlib
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cepex_portal.models import LoginLink, User
+from tests.constraints import untested_constraints, violates
 from tests.factories import CompanyFactory, UserFactory
-
-
-@contextmanager
-def violates(constraint: str):
-    """Expect the database to refuse the write.
-
-    PostgreSQL names the constraint in its message, so there we also check that the refusal
-    comes from this constraint and not from another one (a NOT NULL, a column check).
-    """
-    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
-        yield
-    if connection.vendor == "postgresql":
-        assert constraint in str(excinfo.value)
 
 
 def _login_link(user: User, *, token_hash: str, **kwargs) -> LoginLink:
@@ -36,14 +21,7 @@ def _login_link(user: User, *, token_hash: str, **kwargs) -> LoginLink:
 
 def test_every_constraint_of_the_accounts_models_has_a_test():
     # A constraint added to a model without a test here makes this test fail.
-    source = Path(__file__).read_text()
-    names = [
-        constraint.name
-        for model in apps.get_app_config("cepex_portal").get_models()
-        for constraint in model._meta.constraints
-    ]
-
-    missing = [name for name in names if f'violates("{name}"' not in source]
+    names, missing = untested_constraints(app_label="cepex_portal", test_file=__file__)
 
     assert names
     assert missing == []

@@ -1,14 +1,10 @@
 """Missions: the constraints of every model, clean() messages and the querysets."""
 
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -29,6 +25,7 @@ from missions.models import (
     Venue,
     WishedPartner,
 )
+from tests.constraints import untested_constraints, violates
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -39,20 +36,6 @@ from tests.factories import (
     VenueFactory,
     WishedPartnerFactory,
 )
-
-
-@contextmanager
-def violates(constraint: str, *, reported_as: str = ""):
-    """Expect the database to refuse the write.
-
-    PostgreSQL names the constraint in its message, so there we also check that the refusal
-    comes from this constraint (or from ``reported_as``, a check that says the same and is
-    tested first) and not from another one.
-    """
-    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
-        yield
-    if connection.vendor == "postgresql":
-        assert (reported_as or constraint) in str(excinfo.value)
 
 
 @pytest.fixture(autouse=True)
@@ -77,14 +60,7 @@ def _mission_values(**kwargs) -> dict:
 
 def test_every_constraint_of_the_missions_models_has_a_test():
     # A constraint added to a model without a test here makes this test fail.
-    source = Path(__file__).read_text()
-    names = [
-        constraint.name
-        for model in apps.get_app_config("missions").get_models()
-        for constraint in model._meta.constraints
-    ]
-
-    missing = [name for name in names if f'violates("{name}"' not in source]
+    names, missing = untested_constraints(app_label="missions", test_file=__file__)
 
     assert names
     assert missing == []

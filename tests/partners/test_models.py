@@ -1,16 +1,12 @@
 """Partners: the constraints of companies, partner organisations, key figures and contacts."""
 
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from partners.enums import KeyFigureKind, PartnerKind
 from partners.models import Company, Contact, KeyFigure, PartnerOrganisation, Sector
+from tests.constraints import untested_constraints, violates
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -19,29 +15,9 @@ from tests.factories import (
 )
 
 
-@contextmanager
-def violates(constraint: str):
-    """Expect the database to refuse the write.
-
-    PostgreSQL names the constraint in its message, so there we also check that the refusal
-    comes from this constraint and not from another one (a NOT NULL, a column check).
-    """
-    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
-        yield
-    if connection.vendor == "postgresql":
-        assert constraint in str(excinfo.value)
-
-
 def test_every_constraint_of_the_partners_models_has_a_test():
     # A constraint added to a model without a test here makes this test fail.
-    source = Path(__file__).read_text()
-    names = [
-        constraint.name
-        for model in apps.get_app_config("partners").get_models()
-        for constraint in model._meta.constraints
-    ]
-
-    missing = [name for name in names if f'violates("{name}"' not in source]
+    names, missing = untested_constraints(app_label="partners", test_file=__file__)
 
     assert names
     assert missing == []
