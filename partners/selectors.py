@@ -5,11 +5,12 @@ on it; views then use ``get_object_or_404`` on the result, and another company's
 """
 
 from django.db.models import Prefetch, QuerySet
+from django_countries import countries
 
 from cepex_portal.models import LoginLink
 from missions.models import Application, WishedPartner
 
-from .models import Company, CompanyRevision
+from .models import COMPANY_PROFILE_FIELDS, Certification, Company, CompanyRevision, Sector
 
 
 def company_applications(*, company: Company | int) -> QuerySet[Application]:
@@ -46,3 +47,49 @@ def login_link_get_usable(*, token: str) -> LoginLink | None:
     A read only: showing the confirmation page must not spend the link.
     """
     return LoginLink.objects.usable().filter(token_hash=LoginLink.hash_token(token)).first()
+
+
+def company_revision_rows(*, company: Company, limit: int = 10) -> list[dict]:
+    """The last profile changes as rows of (field label, old value, new value), newest first.
+
+    Sectors, certifications and countries are shown by name, not by code, in two queries
+    whatever the number of revisions.
+    """
+    revisions = company_revisions_recent(company=company, limit=limit)
+    fields = {name: Company._meta.get_field(name) for name in COMPANY_PROFILE_FIELDS}
+    keys = {"sectors": set(), "certifications": set()}
+    for revision in revisions:
+        for field in keys:
+            for values in revision.changes.get(field, []):
+                keys[field].update(values)
+    names = {
+        "sectors": {s.slug: str(s) for s in Sector.objects.filter(slug__in=keys["sectors"])},
+        "certifications": dict(
+            Certification.objects.filter(code__in=keys["certifications"]).values_list(
+                "code", "name"
+            )
+        ),
+    }
+
+    def show(field: str, value) -> str:
+        if field in names:
+            return ", ".join(names[field].get(key, key) for key in value)
+        if field == "export_markets":
+            return ", ".join(countries.name(code) or code for code in value)
+        choices = dict(fields[field].choices or []) if field in fields else {}
+        return str(choices.get(value, value))
+
+    return [
+        {
+            "revision": revision,
+            "changes": [
+                {
+                    "label": fields[field].verbose_name if field in fields else field,
+                    "old": show(field, old),
+                    "new": show(field, new),
+                }
+                for field, (old, new) in revision.changes.items()
+            ],
+        }
+        for revision in revisions
+    ]

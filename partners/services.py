@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cepex_portal.models import LoginLink
-from missions.enums import ApplicationStatus
+from missions.enums import ApplicationStatus, MissionStatus
 from missions.models import Application, WishedPartner
 from missions.selectors import mission_partner_choices
+from missions.services import application_withdraw
 
 from .models import (
     COMPANY_PROFILE_FIELDS,
@@ -41,13 +42,22 @@ logger = logging.getLogger(__name__)
 # anyone to flood a representative's mailbox by typing their address again and again.
 LOGIN_LINKS_PER_HOUR = 5
 
-PROFILE_FIELDS = COMPANY_PROFILE_FIELDS
 # Many-to-many fields, recorded in revisions by a stable key rather than by id.
 _PROFILE_M2M_KEYS = {"sectors": "slug", "certifications": "code"}
 
 MAX_WISHES = 10
 # Applications whose wishes are settled: nobody will meet anyone on their behalf.
 _WISHES_FROZEN_STATUSES = (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
+
+# A company may leave a mission up to its start; after that there is nothing to leave (staff
+# may still record a withdrawal in the admin).
+_WITHDRAWABLE_STATUSES = (
+    ApplicationStatus.APPLIED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.CONFIRMED,
+)
+_WITHDRAWABLE_MISSION_STATUSES = (MissionStatus.OPEN, MissionStatus.CLOSED)
 
 
 # --- One-time login links -------------------------------------------------------------------
@@ -195,14 +205,14 @@ def company_update_profile(
 ) -> CompanyRevision | None:
     """Save a company's profile and record what changed, field by field.
 
-    ``data`` holds some of ``PROFILE_FIELDS`` (other keys are ignored): sectors and
+    ``data`` holds some of ``COMPANY_PROFILE_FIELDS`` (other keys are ignored): sectors and
     certifications as model instances, export markets as country codes. The revision keeps
     ``{field: [old, new]}``, many-to-many fields by slug or code. Returns None, and writes
     nothing, when nothing changed.
     """
     company = Company.objects.select_for_update().get(pk=company.pk)
     changes: dict[str, list[Any]] = {}
-    for field in PROFILE_FIELDS:
+    for field in COMPANY_PROFILE_FIELDS:
         if field not in data:
             continue
         old, new = _profile_value(company, field), _new_profile_value(field, data[field])
@@ -228,6 +238,24 @@ def company_update_profile(
 # --- Wished partners ------------------------------------------------------------------------
 
 
+def wishes_locked(*, application: Application) -> ValidationError | None:
+    """Why the wished partners of an application can no longer change, or None if they can."""
+    if not application.mission.is_accepting_applications:
+        return ValidationError(
+            _("The deadline has passed: your wished partners can no longer be changed."),
+            code="deadline",
+        )
+    if application.status in _WISHES_FROZEN_STATUSES:
+        return ValidationError(
+            _(
+                "The wished partners of a rejected or withdrawn application can no longer "
+                "be changed."
+            ),
+            code="frozen",
+        )
+    return None
+
+
 @transaction.atomic
 def wishes_update(
     *,
@@ -244,19 +272,9 @@ def wishes_update(
     application = (
         Application.objects.select_for_update().select_related("mission").get(pk=application.pk)
     )
-    if not application.mission.is_accepting_applications:
-        raise ValidationError(
-            _("The deadline has passed: your wished partners can no longer be changed."),
-            code="deadline",
-        )
-    if application.status in _WISHES_FROZEN_STATUSES:
-        raise ValidationError(
-            _(
-                "The wished partners of a rejected or withdrawn application can no longer "
-                "be changed."
-            ),
-            code="frozen",
-        )
+    locked = wishes_locked(application=application)
+    if locked is not None:
+        raise locked
     if len(wishes) > MAX_WISHES:
         raise ValidationError(
             _("You may name at most %(count)d partners.") % {"count": MAX_WISHES},
@@ -297,3 +315,21 @@ def wishes_update(
         len(created),
     )
     return created
+
+
+# --- Withdrawal -----------------------------------------------------------------------------
+
+
+def company_can_withdraw(*, application: Application) -> bool:
+    """Whether the company itself may still withdraw this application."""
+    return (
+        application.status in _WITHDRAWABLE_STATUSES
+        and application.mission.status in _WITHDRAWABLE_MISSION_STATUSES
+    )
+
+
+def company_withdraw(*, application: Application, by: User) -> Application:
+    """A company leaves a mission from its space; its place goes to the first wait-listed."""
+    if not company_can_withdraw(application=application):
+        raise ValidationError(_("This application can no longer be withdrawn."), code="locked")
+    return application_withdraw(application=application, by=by)

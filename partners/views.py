@@ -14,57 +14,27 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_countries import countries
 
-from missions.enums import ApplicationStatus, MissionStatus
 from missions.selectors import mission_partner_choices
-from missions.services import application_withdraw
 
 from .decorators import company_member_required, set_language_cookie
 from .forms import CompanyProfileForm, LoginRequestForm, WishFormSet, WithdrawForm
-from .models import Certification, Company, CompanyRevision, Sector
 from .selectors import (
     company_applications,
     company_profile_get,
-    company_revisions_recent,
+    company_revision_rows,
     login_link_get_usable,
 )
 from .services import (
     MAX_WISHES,
-    PROFILE_FIELDS,
+    company_can_withdraw,
     company_update_profile,
+    company_withdraw,
     login_link_consume,
     login_link_request,
+    wishes_locked,
     wishes_update,
 )
-
-# A company may leave a mission up to its start; after that there is nothing to leave.
-WITHDRAWABLE_STATUSES = (
-    ApplicationStatus.APPLIED,
-    ApplicationStatus.ACCEPTED,
-    ApplicationStatus.WAITLISTED,
-    ApplicationStatus.CONFIRMED,
-)
-WITHDRAWABLE_MISSION_STATUSES = (MissionStatus.OPEN, MissionStatus.CLOSED)
-
-
-def _can_withdraw(application) -> bool:
-    return (
-        application.status in WITHDRAWABLE_STATUSES
-        and application.mission.status in WITHDRAWABLE_MISSION_STATUSES
-    )
-
-
-def _wishes_locked_reason(application) -> str | None:
-    """Why the wished partners of an application can no longer change, or None if they can."""
-    if application.status in (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN):
-        return _(
-            "The wished partners of a rejected or withdrawn application can no longer be changed."
-        )
-    if not application.mission.is_accepting_applications:
-        return _("The deadline has passed: your wished partners can no longer be changed.")
-    return None
-
 
 # --- Login ----------------------------------------------------------------------------------
 
@@ -151,8 +121,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "mission": application.mission,
-            "can_edit_wishes": _wishes_locked_reason(application) is None,
-            "can_withdraw": _can_withdraw(application),
+            "can_edit_wishes": wishes_locked(application=application) is None,
+            "can_withdraw": company_can_withdraw(application=application),
             "withdraw_form": WithdrawForm(),
             "section": "applications",
         },
@@ -165,9 +135,9 @@ def wishes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A representative: the partners of the mission their company wants to meet."""
     application = get_object_or_404(company_applications(company=request.user.company_id), pk=pk)
     mission = application.mission
-    locked_reason = _wishes_locked_reason(application)
-    if locked_reason:
-        messages.error(request, locked_reason)
+    locked = wishes_locked(application=application)
+    if locked is not None:
+        messages.error(request, locked.messages[0])
         return redirect("partners:application_detail", pk=application.pk)
 
     partners = {partner.pk: partner for partner in mission_partner_choices(mission=mission)}
@@ -218,57 +188,14 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm that your company withdraws."))
-    elif not _can_withdraw(application):
-        messages.error(request, _("This application can no longer be withdrawn."))
     else:
         try:
-            application_withdraw(application=application, by=request.user)
-        except ValidationError:
-            messages.error(request, _("This application can no longer be withdrawn."))
+            company_withdraw(application=application, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
         else:
             messages.success(request, _("Your company has withdrawn from this mission."))
     return redirect("partners:application_detail", pk=application.pk)
-
-
-def _revision_rows(revisions: list[CompanyRevision]) -> list[dict]:
-    """Revisions as rows of (field label, old value, new value), with names instead of codes."""
-    fields = {name: Company._meta.get_field(name) for name in PROFILE_FIELDS}
-    keys = {"sectors": set(), "certifications": set()}
-    for revision in revisions:
-        for field in keys:
-            for values in revision.changes.get(field, []):
-                keys[field].update(values)
-    names = {
-        "sectors": {s.slug: str(s) for s in Sector.objects.filter(slug__in=keys["sectors"])},
-        "certifications": dict(
-            Certification.objects.filter(code__in=keys["certifications"]).values_list(
-                "code", "name"
-            )
-        ),
-    }
-
-    def show(field: str, value) -> str:
-        if field in names:
-            return ", ".join(names[field].get(key, key) for key in value)
-        if field == "export_markets":
-            return ", ".join(countries.name(code) or code for code in value)
-        choices = dict(fields[field].choices or []) if field in fields else {}
-        return str(choices.get(value, value))
-
-    return [
-        {
-            "revision": revision,
-            "changes": [
-                {
-                    "label": fields[field].verbose_name if field in fields else field,
-                    "old": show(field, old),
-                    "new": show(field, new),
-                }
-                for field, (old, new) in revision.changes.items()
-            ],
-        }
-        for revision in revisions
-    ]
 
 
 @company_member_required
@@ -301,7 +228,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "legal_name": legal_name,
             "tax_id": tax_id,
             "form": form,
-            "revisions": _revision_rows(company_revisions_recent(company=company)),
+            "revisions": company_revision_rows(company=company),
             "section": "profile",
         },
     )
