@@ -33,6 +33,7 @@ from partners.models import Sector
 
 from . import services
 from .enums import ApplicationStatus, MissionStatus, Objective
+from .forms import validate_pdf_upload
 from .models import (
     TIME_ZONE_CHOICES,
     Application,
@@ -445,16 +446,7 @@ class ApplicationAdminForm(forms.ModelForm):
     def clean_brochure(self):
         brochure = self.cleaned_data.get("brochure")
         if brochure and hasattr(brochure, "content_type"):  # a new upload
-            if brochure.size > settings.BROCHURE_MAX_BYTES:
-                raise ValidationError(
-                    _("The brochure is larger than %(megabytes)s MB."),
-                    params={"megabytes": settings.BROCHURE_MAX_BYTES // (1024 * 1024)},
-                    code="too_large",
-                )
-            header = brochure.read(5)
-            brochure.seek(0)
-            if header != b"%PDF-":
-                raise ValidationError(_("The brochure must be a PDF file."), code="not_pdf")
+            validate_pdf_upload(brochure)
         return brochure
 
 

@@ -125,11 +125,6 @@ class CompanyAdminForm(forms.ModelForm):
         formfield_callback = _https_url_fields
         fields = ("tax_id", *COMPANY_PROFILE_FIELDS, "is_example")
 
-    def clean_tax_id(self) -> str:
-        # Normalised before the unique check: "1234567/a" is the company 1234567A, and must
-        # be refused as a duplicate here rather than by the database on save.
-        return normalize_tax_id(self.cleaned_data["tax_id"])
-
 
 @admin.register(Company)
 class CompanyAdmin(PortalImportExportAdmin):
