@@ -1,0 +1,174 @@
+"""Applications of companies to missions, with their objectives and wished partners."""
+
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from cepex_portal.models import TimeStampedModel
+from partners.models import Company, Contact, PartnerOrganisation
+
+from ..enums import (
+    SEATED_STATUSES,
+    ApplicationStatus,
+    Objective,
+    WishPriority,
+)
+from ..storage import private_storage
+from .missions import Mission
+
+
+def brochure_upload_to(instance: "Application", filename: str) -> str:
+    """A random name: the uploaded file name is never trusted nor kept on disk."""
+    return f"brochures/{secrets.token_hex(16)}{PurePath(filename).suffix.lower()[:5] or '.pdf'}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def seated(self):
+        return self.filter(status__in=SEATED_STATUSES)
+
+    def waitlisted(self):
+        return self.filter(status=ApplicationStatus.WAITLISTED).order_by("waitlisted_at", "pk")
+
+
+class Application(TimeStampedModel):
+    """A company's interest in a mission (candidature), with its objectives and wishes."""
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.PROTECT, related_name="applications"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="applications"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.APPLIED,
+    )
+    target_markets = CountryField(_("target markets"), multiple=True, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True, default="")
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The company hears from us in this language."),
+    )
+    brochure = models.FileField(
+        _("brochure"),
+        storage=private_storage,
+        upload_to=brochure_upload_to,
+        blank=True,
+        max_length=200,
+    )
+    consent_text_version = models.CharField(_("consent text version"), max_length=20)
+    consent_at = models.DateTimeField(_("consent given at"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decided_applications",
+    )
+    waitlisted_at = models.DateTimeField(_("wait-listed at"), null=True, blank=True)
+    staff_notes = models.TextField(_("staff notes"), blank=True, default="")
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "mission"], name="application_one_per_company_and_mission"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ApplicationStatus.WAITLISTED) | Q(waitlisted_at__isnull=False),
+                name="application_waitlisted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(consent_text_version=""), name="application_consent_given"
+            ),
+        ]
+        indexes = [models.Index(fields=["mission", "status"], name="application_mission_status")]
+
+    def __str__(self) -> str:
+        return f"{self.company} → {self.mission}"
+
+
+class ApplicationObjective(models.Model):
+    """One of the objectives a company pursues on a mission."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="objectives",
+    )
+    objective = models.CharField(_("objective"), max_length=20, choices=Objective.choices)
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["objective"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "objective"], name="applicationobjective_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_objective_display()
+
+
+class WishedPartner(models.Model):
+    """A partner of the mission the company wishes to meet, with a priority (1 is highest)."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="wishes",
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="wished_by",
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=WishPriority.choices, default=WishPriority.MEDIUM
+    )
+    motivation = models.CharField(_("motivation"), max_length=500, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("wished partner")
+        verbose_name_plural = _("wished partners")
+        ordering = ["priority", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "partner"], name="wish_unique_partner"),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=3), name="wish_priority_1_to_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.priority})"

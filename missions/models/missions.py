@@ -1,0 +1,187 @@
+"""Missions and the partners taking part in them."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from cepex_portal.models import TimeStampedModel
+from partners.models import PartnerOrganisation, Sector
+
+from ..enums import (
+    MissionKind,
+    MissionStatus,
+)
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class MissionQuerySet(models.QuerySet):
+    def published(self):
+        return self.exclude(status__in=[MissionStatus.DRAFT, MissionStatus.CANCELLED])
+
+    def open(self):
+        return self.filter(status=MissionStatus.OPEN)
+
+    def accepting_applications(self):
+        now = timezone.now()
+        return self.open().filter(
+            Q(application_deadline__isnull=True) | Q(application_deadline__gt=now)
+        )
+
+
+class Mission(TimeStampedModel):
+    """One trip of a delegation: destination, dates, sectors, capacity, and its status."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MissionKind.choices, default=MissionKind.OUTBOUND
+    )
+    summary = models.TextField(_("summary"), blank=True, default="")
+    objectives = models.TextField(_("objectives"), blank=True, default="")
+    destination_country = CountryField(_("destination country"))
+    destination_region = models.CharField(
+        _("destination region"), max_length=100, blank=True, default=""
+    )
+    destination_cities = models.CharField(
+        _("destination cities"), max_length=300, blank=True, default=""
+    )
+    time_zone = models.CharField(
+        _("local time zone"),
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default=settings.TIME_ZONE,
+        help_text=_("Times of the programme are shown and typed in this time zone."),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), default=10, help_text=_("How many companies the delegation takes.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MissionStatus.choices, default=MissionStatus.DRAFT
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="missions", blank=True
+    )
+    organiser = models.CharField(_("organiser"), max_length=200, default="CEPEX")
+    co_organisers = models.ManyToManyField(
+        PartnerOrganisation,
+        verbose_name=_("co-organising agencies"),
+        related_name="co_organised_missions",
+        blank=True,
+    )
+    partners = models.ManyToManyField(
+        PartnerOrganisation,
+        verbose_name=_("partners"),
+        through="MissionPartner",
+        related_name="missions",
+        blank=True,
+    )
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follows"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text=_("The mission this one follows up (a second round, a reverse mission, ...)."),
+    )
+    third_market = CountryField(
+        _("third market"),
+        blank=True,
+        default="",
+        help_text=_("For a triangular action: the market the two partners open together."),
+    )
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="mission_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="mission_capacity_gte_0"),
+            models.CheckConstraint(
+                condition=~Q(follows=F("pk")), name="mission_does_not_follow_itself"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=MissionKind.TRIANGULAR) & ~Q(third_market=""))
+                | (~Q(kind=MissionKind.TRIANGULAR) & Q(third_market="")),
+                name="mission_third_market_iff_triangular",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("A mission cannot end before it starts.")
+        if self.kind == MissionKind.TRIANGULAR and not self.third_market:
+            errors["third_market"] = _("A triangular action needs its third market.")
+        if self.kind != MissionKind.TRIANGULAR and self.third_market:
+            errors["third_market"] = _("Only a triangular action has a third market.")
+        if self.follows_id and self.pk and self.follows_id == self.pk:
+            errors["follows"] = _("A mission cannot follow itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_accepting_applications(self) -> bool:
+        if self.status != MissionStatus.OPEN:
+            return False
+        return self.application_deadline is None or self.application_deadline > timezone.now()
+
+    @property
+    def duration_days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+class MissionPartner(models.Model):
+    """A partner organisation taking part in a mission (whom the delegation may meet)."""
+
+    mission = models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="mission_partners",
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        verbose_name=_("partner organisation"),
+        on_delete=models.PROTECT,
+        related_name="mission_partners",
+    )
+    is_host = models.BooleanField(
+        _("hosts the delegation"), default=False, help_text=_("Receives the whole delegation.")
+    )
+    notes = models.CharField(_("notes"), max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("mission partner")
+        verbose_name_plural = _("mission partners")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "organisation"], name="missionpartner_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.mission}"
