@@ -117,6 +117,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_LINK_MAX_AGE_MINUTES = env.int("LOGIN_LINK_MAX_AGE_MINUTES", default=30)
 # E-mail verification links sent with the confirmation of an application.
 EMAIL_VERIFICATION_MAX_AGE_DAYS = env.int("EMAIL_VERIFICATION_MAX_AGE_DAYS", default=7)
+# Links that let a company's representative approve or decline someone claiming to be a
+# colleague.
+CLAIM_DECISION_MAX_AGE_DAYS = env.int("CLAIM_DECISION_MAX_AGE_DAYS", default=14)
 
 # --- Internationalisation -------------------------------------------------------------------
 

@@ -10,18 +10,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from partners.models import RepresentativeClaim
+
 from .enums import ApplicationStatus
-from .models import Application
+from .models import Application, Mission
 
 EMAIL_VERIFICATION_SALT = "missions.email-verification"
-
-
-def email_verification_token(*, application: Application) -> str:
-    """A signed token naming the contact and the address it was sent to."""
-    contact = application.contact
-    return signing.dumps(
-        {"contact": contact.pk, "email": contact.email}, salt=EMAIL_VERIFICATION_SALT
-    )
 
 
 def _send(*, application: Application, template: str, context: dict) -> None:
@@ -41,14 +35,52 @@ def _send(*, application: Application, template: str, context: dict) -> None:
     ).send()
 
 
-def send_application_confirmation(*, application: Application) -> None:
-    """Acknowledge an application and ask the contact to verify their address."""
-    token = email_verification_token(application=application)
+def email_verification_token(*, claim: RepresentativeClaim) -> str:
+    """A signed token naming a claim and the address it was sent to.
+
+    Every submission of the public form gets one of the same shape, whether the company was
+    new or known: the token is readable (signed, not encrypted) and must not tell.
+    """
+    return signing.dumps({"claim": claim.pk, "email": claim.email}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def send_submission_received(*, claim: RepresentativeClaim, mission: Mission) -> None:
+    """Acknowledge a public submission and ask the sender to prove their address.
+
+    The same e-mail whether the company was new or known, and whether it had applied: it
+    repeats the company name as the sender typed it, never the name on record.
+    """
+    token = email_verification_token(claim=claim)
     verify_url = settings.SITE_URL + reverse("missions:verify_email", args=[token])
+    with translation.override(claim.language):
+        context = {
+            "contact_name": claim.full_name,
+            "company_name": claim.company_name,
+            "mission": mission,
+            "verify_url": verify_url,
+        }
+        subject = render_to_string("missions/emails/application_received_subject.txt", context)
+        body = render_to_string("missions/emails/application_received_body.txt", context)
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[claim.email],
+        headers={"Content-Language": claim.language},
+    ).send()
+
+
+def send_application_confirmation(*, application: Application) -> None:
+    """Acknowledge an application a logged-in representative made."""
     _send(
         application=application,
         template="application_received",
-        context={"verify_url": verify_url},
+        context={
+            "contact_name": application.contact.full_name if application.contact else "",
+            "company_name": application.company.legal_name,
+            "space_url": settings.SITE_URL
+            + reverse("partners:application_detail", args=[application.pk]),
+        },
     )
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cepex_portal.forms import BoundedModelMultipleChoiceField
 from partners.enums import CompanySize, Governorate
 from partners.models import COMPANY_PROFILE_FIELDS, Certification, PartnerOrganisation, Sector
 from partners.validators import normalize_phone, normalize_tax_id, validate_tax_id
@@ -38,63 +39,13 @@ class CountryMultipleChoiceField(forms.MultipleChoiceField):
         super().__init__(choices=lambda: list(countries), **kwargs)
 
 
-class InterestForm(forms.Form):
-    """Company identity, contact person, objectives, wishes, brochure and consent.
+class ApplicationFieldsForm(forms.Form):
+    """What a company says about one mission: objectives, markets, motivation, brochure.
 
-    The wished partners are one pair of fields per partner of the mission
-    (``wish_<id>_priority`` and ``wish_<id>_motivation``), so that a phone shows a simple
-    list: pick a priority next to each partner you want to meet.
+    Shared by the public interest form, the form of a logged-in representative and the
+    company space's "update my application".
     """
 
-    # Company
-    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
-    tax_id = forms.CharField(
-        label=_("Tax id (matricule fiscal)"),
-        max_length=30,
-        help_text=_("For example 1234567A/A/M/000."),
-    )
-    governorate = forms.ChoiceField(
-        label=_("Governorate"), choices=[("", "---------"), *Governorate.choices]
-    )
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-    sectors = forms.ModelMultipleChoiceField(
-        label=_("Sectors"),
-        queryset=Sector.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    size = forms.ChoiceField(label=_("Size"), choices=[("", "---------"), *CompanySize.choices])
-    certifications = forms.ModelMultipleChoiceField(
-        label=_("Certifications"),
-        queryset=Certification.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    export_markets = CountryMultipleChoiceField(
-        label=_("Current export markets"),
-        required=False,
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
-    )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    description = forms.CharField(
-        label=_("Company description"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=3000,
-        required=False,
-    )
-
-    # Contact person
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    role = forms.CharField(label=_("Role"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"))
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=30,
-        help_text=_("With the country code, e.g. +216 71 234 567."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
-
-    # This mission
     objectives = forms.MultipleChoiceField(
         label=_("Your objectives for this mission"),
         choices=Objective.choices,
@@ -125,12 +76,22 @@ class InterestForm(forms.Form):
         ),
         error_messages={"required": _("We need your consent to process your application.")},
     )
-    # Honeypot: hidden from people by CSS; robots fill every field they find.
-    nickname = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+
+    def application_data(self) -> dict:
+        """Keyword arguments of the submit and update services."""
+        return {
+            "objectives": self.cleaned_data["objectives"],
+            "target_markets": self.cleaned_data["target_markets"],
+            "motivation": self.cleaned_data["motivation"],
+            "brochure": self.cleaned_data.get("brochure") or None,
+        }
+
+
+class WishFieldsMixin:
+    """One pair of fields per partner of the mission (``wish_<id>_priority`` and
+    ``wish_<id>_motivation``), so that a phone shows a simple list: pick a priority next to
+    each partner you want to meet.
+    """
 
     wish_priority_choices = [("", _("Not this time")), *WishPriority.choices]
 
@@ -149,14 +110,6 @@ class InterestForm(forms.Form):
                 label=_("Why this partner?"), max_length=500, required=False
             )
 
-    def clean_tax_id(self) -> str:
-        value = normalize_tax_id(self.cleaned_data["tax_id"])
-        validate_tax_id(value)
-        return value
-
-    def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data["phone"])
-
     def clean(self):
         cleaned = super().clean()
         for partner in self.partners:
@@ -169,10 +122,6 @@ class InterestForm(forms.Form):
                     % {"partner": partner},
                 )
         return cleaned
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("nickname"))
 
     def wish_rows(self):
         """(partner, priority field, motivation field) for the template."""
@@ -191,6 +140,83 @@ class InterestForm(forms.Form):
             for partner in self.partners
             if self.cleaned_data.get(f"wish_{partner.pk}_priority")
         ]
+
+
+class RepresentativeInterestForm(WishFieldsMixin, ApplicationFieldsForm):
+    """The interest form of a logged-in representative: their company is known already."""
+
+
+class InterestForm(WishFieldsMixin, ApplicationFieldsForm):
+    """Company identity, contact person, objectives, wishes, brochure and consent."""
+
+    # Company
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
+    tax_id = forms.CharField(
+        label=_("Tax id (matricule fiscal)"),
+        max_length=30,
+        help_text=_("For example 1234567A/A/M/000."),
+    )
+    governorate = forms.ChoiceField(
+        label=_("Governorate"), choices=[("", "---------"), *Governorate.choices]
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    sectors = BoundedModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    size = forms.ChoiceField(label=_("Size"), choices=[("", "---------"), *CompanySize.choices])
+    certifications = BoundedModelMultipleChoiceField(
+        label=_("Certifications"),
+        queryset=Certification.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    export_markets = CountryMultipleChoiceField(
+        label=_("Current export markets"),
+        required=False,
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+    )
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
+    description = forms.CharField(
+        label=_("Company description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        required=False,
+    )
+
+    # Contact person
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    role = forms.CharField(label=_("Role"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        help_text=_("With the country code, e.g. +216 71 234 567."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    # Honeypot: hidden from people by CSS; robots fill every field they find.
+    nickname = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_tax_id(self) -> str:
+        value = normalize_tax_id(self.cleaned_data["tax_id"])
+        validate_tax_id(value)
+        return value
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("nickname"))
 
     COMPANY_FIELDS = ("tax_id", *COMPANY_PROFILE_FIELDS)
     CONTACT_FIELDS = ("first_name", "last_name", "role", "email", "phone")

@@ -5,7 +5,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from partners.models import PartnerOrganisation
 
 from .enums import SEATED_STATUSES, MissionStatus
-from .models import Mission, MissionPartner, ProgrammeItem
+from .models import Application, Mission, MissionPartner, ProgrammeItem
 
 
 def mission_list_public() -> QuerySet[Mission]:
@@ -49,3 +49,8 @@ def mission_get_public(*, slug: str) -> Mission | None:
 def mission_partner_choices(*, mission: Mission) -> QuerySet[PartnerOrganisation]:
     """The partners of a mission a company may wish to meet."""
     return PartnerOrganisation.objects.filter(mission_partners__mission=mission).order_by("name")
+
+
+def company_application_for(*, company_id: int, mission: Mission) -> Application | None:
+    """The application of a company to a mission, if it made one."""
+    return Application.objects.filter(company_id=company_id, mission=mission).first()

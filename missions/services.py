@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from partners.models import Company, Contact, PartnerOrganisation
+from cepex_portal.jobs import enqueue_on_commit
+from partners.claims import claim_create
+from partners.models import Company, Contact, PartnerOrganisation, RepresentativeClaim
 from partners.validators import normalize_tax_id
 
 from .enums import SEATED_STATUSES, ApplicationStatus, MissionStatus
-from .models import Application, ApplicationObjective, Mission, WishedPartner
+from .models import Application, ApplicationObjective, HeldApplication, Mission, WishedPartner
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
@@ -146,7 +148,16 @@ def application_accept(*, application: Application, by: User | None) -> Applicat
             )
             % {"capacity": mission.capacity, "company": application.company.legal_name}
         )
+    _confirm_contact(application)
     return _decide(application, status=ApplicationStatus.ACCEPTED, by=by)
+
+
+def _confirm_contact(application: Application) -> None:
+    """Selecting a company confirms the representative who applied for it (see Contact)."""
+    if application.contact_id is not None:
+        Contact.objects.filter(pk=application.contact_id, is_confirmed=False).update(
+            is_confirmed=True, updated_at=timezone.now()
+        )
 
 
 @transaction.atomic
@@ -216,6 +227,7 @@ def _promote_waitlisted(
         queue = queue.exclude(pk=skip.pk)
     promoted = []
     for application in queue[:free]:
+        _confirm_contact(application)
         promoted.append(_decide(application, status=ApplicationStatus.ACCEPTED, by=by))
     return promoted
 
@@ -245,74 +257,22 @@ def applications_decide(
     return done, errors
 
 
-# Profile fields a public form may fill in on a company already known by its tax id. Filled
-# only where empty: whoever knows a tax id must not be able to rewrite a company's profile
-# (the company's representatives edit it in their own space, after logging in).
-_COMPANY_FILLABLE = ("governorate", "city", "size", "website", "description")
+# --- Applications from the portal -------------------------------------------------------------
+#
+# Knowing a company's tax id proves nothing: it is printed on invoices and in public
+# registers. So the public form, which anyone may fill in, never changes a company the
+# portal already knows (its profile, contacts or applications) and its answer never says
+# whether the company is known or had applied. A company new to the portal is created with
+# its first contact, who proves their address by e-mail. For a known company, what was sent
+# is held (``HeldApplication``) beside a ``RepresentativeClaim`` until the sender proves their
+# address and a confirmed representative of the company, or staff, approves them.
+# Representatives who are logged in apply and update their applications directly.
+
+Wish = tuple[PartnerOrganisation, int, str]
 
 
-def _company_match_or_create(*, data: dict) -> tuple[Company, bool]:
-    tax_id = normalize_tax_id(data["tax_id"])
-    # get_or_create survives two first submissions of one company to two missions at once:
-    # the loser of the race on the unique tax id gets the winner's row.
-    company, created = Company.objects.get_or_create(
-        tax_id=tax_id,
-        defaults={
-            "legal_name": data["legal_name"],
-            "export_markets": data.get("export_markets") or [],
-            **{name: data.get(name) or "" for name in _COMPANY_FILLABLE},
-        },
-    )
-    if created:
-        company.sectors.set(data.get("sectors") or [])
-        company.certifications.set(data.get("certifications") or [])
-        return company, True
-    company = Company.objects.select_for_update().get(pk=company.pk)
-    changed = [name for name in _COMPANY_FILLABLE if not getattr(company, name) and data.get(name)]
-    for name in changed:
-        setattr(company, name, data[name])
-    if not company.export_markets and data.get("export_markets"):
-        company.export_markets = data["export_markets"]
-        changed.append("export_markets")
-    if changed:
-        company.save(update_fields=[*changed, "updated_at"])
-    if not company.sectors.exists():
-        company.sectors.set(data.get("sectors") or [])
-    if not company.certifications.exists():
-        company.certifications.set(data.get("certifications") or [])
-    return company, False
-
-
-def _contact_match_or_create(*, company: Company, data: dict, language: str) -> Contact:
-    contact = company.contacts.filter(email__iexact=data["email"]).first()
-    if contact is None:
-        return Contact.objects.create(company=company, language=language, **data)
-    for name, value in data.items():
-        setattr(contact, name, value)
-    contact.language = language
-    contact.save()
-    return contact
-
-
-@transaction.atomic
-def application_submit(
-    *,
-    mission: Mission,
-    company_data: dict,
-    contact_data: dict,
-    objectives: list[str],
-    target_markets: list[str],
-    motivation: str,
-    wishes: list[tuple[PartnerOrganisation, int, str]],
-    brochure=None,
-    language: str,
-) -> tuple[Application, bool]:
-    """Record a company's interest in a mission; returns the application and ``created``.
-
-    A company already known by its tax id is matched, not duplicated, and a second
-    application to the same mission updates the first one. The confirmation e-mail, with
-    its address-verification link, leaves after commit.
-    """
+def _check_submission(*, mission: Mission, wishes: list[Wish]) -> Mission:
+    """Lock the mission and check it takes applications and the wished partners are its own."""
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     if not mission.is_accepting_applications:
         raise ValidationError(_("This mission no longer accepts applications."))
@@ -324,16 +284,24 @@ def application_submit(
             )
         if priority not in (1, 2, 3):
             raise ValidationError(_("A priority is 1, 2 or 3."))
+    return mission
 
-    company, _company_created = _company_match_or_create(data=company_data)
-    contact = _contact_match_or_create(company=company, data=contact_data, language=language)
+
+def _application_write(
+    *,
+    application: Application,
+    contact: Contact | None,
+    objectives: list[str],
+    target_markets: list[str],
+    motivation: str,
+    wishes: list[Wish],
+    brochure,
+    language: str,
+) -> Application:
+    """Save what a company says about a mission, replacing objectives and wishes."""
     now = timezone.now()
-    application = (
-        Application.objects.select_for_update().filter(company=company, mission=mission).first()
-    )
-    created = application is None
-    if created:
-        application = Application(company=company, mission=mission, submitted_at=now)
+    if application.pk is None:
+        application.submitted_at = now
     elif application.status == ApplicationStatus.WITHDRAWN:
         # Coming back after withdrawing is a new application, reviewed again: it keeps no
         # decision and no place on the old wait-list.
@@ -342,13 +310,14 @@ def application_submit(
         application.decided_at = None
         application.decided_by = None
         application.waitlisted_at = None
-    application.contact = contact
+    if contact is not None or application.contact_id is None:
+        application.contact = contact
     application.target_markets = target_markets
     application.motivation = motivation
     application.language = language
     application.consent_text_version = settings.CONSENT_TEXT_VERSION
     application.consent_at = now
-    if brochure is not None:
+    if brochure:
         application.brochure = brochure
     application.save()
 
@@ -362,22 +331,276 @@ def application_submit(
         WishedPartner(application=application, partner=partner, priority=priority, motivation=text)
         for partner, priority, text in wishes
     )
+    return application
 
+
+def _notify_received(*, claim: RepresentativeClaim, mission: Mission) -> None:
+    """One acknowledgement for every public submission, whose link proves the address."""
+    from .tasks import submission_received_email_task
+
+    enqueue_on_commit(submission_received_email_task, claim_id=claim.pk, mission_id=mission.pk)
+
+
+def _notify_application_received(*, application: Application) -> None:
+    """Acknowledge an application a logged-in representative made."""
     from .tasks import application_confirmation_email_task
 
-    application_id = application.pk
-    transaction.on_commit(
-        lambda: application_confirmation_email_task.delay(application_id=application_id)
+    enqueue_on_commit(application_confirmation_email_task, application_id=application.pk)
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    mission: Mission,
+    company_data: dict,
+    contact_data: dict,
+    objectives: list[str],
+    target_markets: list[str],
+    motivation: str,
+    wishes: list[Wish],
+    brochure=None,
+    language: str,
+) -> Application | HeldApplication:
+    """Record what the public form sent; returns the new application, or what is held.
+
+    A company new to the portal is created, with its first contact (unconfirmed until staff
+    select the company) and its application. A company already known by its tax id, in any
+    spelling, changes not at all: the submission is held until the sender's claim to
+    represent it is approved. Either way a ``RepresentativeClaim`` records the sender, who
+    gets the same e-mail, whose link proves their address; the caller must give the same
+    answer, whatever happened.
+    """
+    mission = _check_submission(mission=mission, wishes=wishes)
+    tax_id = normalize_tax_id(company_data["tax_id"])
+    company, created = Company.objects.get_or_create(
+        tax_id=tax_id,
+        defaults={
+            "legal_name": company_data["legal_name"],
+            "export_markets": company_data.get("export_markets") or [],
+            **{
+                name: company_data.get(name) or ""
+                for name in ("governorate", "city", "size", "website", "description")
+            },
+        },
     )
+    if created:
+        company.sectors.set(company_data.get("sectors") or [])
+        company.certifications.set(company_data.get("certifications") or [])
+        contact = Contact.objects.create(
+            company=company, language=language, is_confirmed=False, **contact_data
+        )
+        application = _application_write(
+            application=Application(company=company, mission=mission),
+            contact=contact,
+            objectives=objectives,
+            target_markets=target_markets,
+            motivation=motivation,
+            wishes=wishes,
+            brochure=brochure,
+            language=language,
+        )
+        claim = claim_create(
+            company=company,
+            company_name=company_data["legal_name"],
+            contact_data=contact_data,
+            language=language,
+        )
+        _notify_received(claim=claim, mission=mission)
+        return application
+
+    claim = claim_create(
+        company=company,
+        company_name=company_data["legal_name"],
+        contact_data=contact_data,
+        language=language,
+    )
+    held = HeldApplication.objects.create(
+        claim=claim,
+        mission=mission,
+        objectives=list(dict.fromkeys(objectives)),
+        target_markets=target_markets,
+        motivation=motivation,
+        wishes=[[partner.pk, priority, text] for partner, priority, text in wishes],
+        language=language,
+        brochure=brochure or "",
+        consent_text_version=settings.CONSENT_TEXT_VERSION,
+        consent_at=timezone.now(),
+    )
+    _notify_received(claim=claim, mission=mission)
+    return held
+
+
+def representative_contact(*, user: User) -> Contact | None:
+    """The contact of a logged-in representative at their company, found by address."""
+    if user.company_id is None or not user.email:
+        return None
+    return Contact.objects.filter(company_id=user.company_id, email__iexact=user.email).first()
+
+
+# Applications a representative may still change; a rejected one is settled, and a
+# withdrawn one comes back as a new application.
+_UPDATABLE_STATUSES = (
+    ApplicationStatus.APPLIED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.CONFIRMED,
+    ApplicationStatus.WITHDRAWN,
+)
+
+
+def application_update_refused(*, application: Application) -> ValidationError | None:
+    """Why a representative may no longer update this application, or None if they may."""
+    if not application.mission.is_accepting_applications:
+        return ValidationError(
+            _("The mission no longer takes applications: this one can no longer be changed."),
+            code="deadline",
+        )
+    if application.status not in _UPDATABLE_STATUSES:
+        return ValidationError(
+            _("A rejected application can no longer be changed."), code="rejected"
+        )
+    return None
+
+
+@transaction.atomic
+def application_submit_as_representative(
+    *,
+    mission: Mission,
+    user: User,
+    objectives: list[str],
+    target_markets: list[str],
+    motivation: str,
+    wishes: list[Wish],
+    brochure=None,
+    language: str,
+) -> tuple[Application, bool]:
+    """A logged-in representative applies for their company; returns (application, created).
+
+    The company's application to the mission, if it has one, is updated (a withdrawn one
+    comes back as new); the representative becomes its contact person if it had none.
+    """
+    if user.company_id is None:
+        raise ValidationError(_("Only a company representative can apply for a company."))
+    mission = _check_submission(mission=mission, wishes=wishes)
+    application = (
+        Application.objects.select_for_update()
+        .filter(company_id=user.company_id, mission=mission)
+        .first()
+    )
+    created = application is None
+    if created:
+        application = Application(company_id=user.company_id, mission=mission)
+    else:
+        refused = application_update_refused(application=application)
+        if refused is not None:
+            raise refused
+    application = _application_write(
+        application=application,
+        contact=None
+        if not created and application.contact_id
+        else representative_contact(user=user),
+        objectives=objectives,
+        target_markets=target_markets,
+        motivation=motivation,
+        wishes=wishes,
+        brochure=brochure,
+        language=language,
+    )
+    if created:
+        _notify_application_received(application=application)
     return application, created
 
 
-def contact_verify_email(*, contact_id: int, email: str) -> Contact | None:
-    """Mark a contact's address verified, if the link was sent to the address it still has."""
-    contact = Contact.objects.filter(pk=contact_id, email__iexact=email).first()
-    if contact is None:
-        return None
-    if contact.email_verified_at is None:
-        contact.email_verified_at = timezone.now()
-        contact.save(update_fields=["email_verified_at", "updated_at"])
-    return contact
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    user: User,
+    objectives: list[str],
+    target_markets: list[str],
+    motivation: str,
+    brochure=None,
+    language: str,
+) -> Application:
+    """A logged-in representative updates their company's application (not its wishes)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.company_id != user.company_id:
+        raise ValidationError(_("This application is not your company's."))
+    refused = application_update_refused(application=application)
+    if refused is not None:
+        raise refused
+    wishes = [(w.partner, w.priority, w.motivation) for w in application.wishes.all()]
+    return _application_write(
+        application=application,
+        contact=None,
+        objectives=objectives,
+        target_markets=target_markets,
+        motivation=motivation,
+        wishes=wishes,
+        brochure=brochure,
+        language=language,
+    )
+
+
+class HeldOutcome:
+    """What became of a held application once its claim was approved."""
+
+    APPLIED = "applied"
+    ALREADY_APPLIED = "already_applied"
+    CLOSED = "closed"
+
+
+@transaction.atomic
+def held_applications_release(*, claim: RepresentativeClaim) -> list[HeldApplication]:
+    """The claim was approved: each held application becomes the company's application to
+    its mission, unless the company applied meanwhile (its representatives update that one)
+    or the mission stopped taking applications. Records the outcome on each held row.
+    """
+    released = []
+    for held in claim.held_applications.select_related("mission").filter(outcome=""):
+        mission = Mission.objects.select_for_update().get(pk=held.mission_id)
+        existing = (
+            Application.objects.select_for_update()
+            .filter(company_id=claim.company_id, mission=mission)
+            .first()
+        )
+        if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
+            held.outcome = HeldOutcome.ALREADY_APPLIED
+        elif not mission.is_accepting_applications:
+            held.outcome = HeldOutcome.CLOSED
+        else:
+            partners = {
+                mp.organisation.pk: mp.organisation
+                for mp in mission.mission_partners.select_related("organisation")
+            }
+            # A partner may have left the mission since: its wish goes with it.
+            wishes = [
+                (partners[partner_id], priority, text)
+                for partner_id, priority, text in held.wishes
+                if partner_id in partners and priority in (1, 2, 3)
+            ]
+            held.application = _application_write(
+                application=existing or Application(company_id=claim.company_id, mission=mission),
+                contact=claim.contact,
+                objectives=held.objectives,
+                target_markets=held.target_markets,
+                motivation=held.motivation,
+                wishes=wishes,
+                brochure=held.brochure.name or None,
+                language=held.language,
+            )
+            held.outcome = HeldOutcome.APPLIED
+        held.save(update_fields=["outcome", "application", "updated_at"])
+        released.append(held)
+    return released
+
+
+def held_applications_discard(*, claim: RepresentativeClaim) -> int:
+    """The claim was declined: forget what was held, brochures included."""
+    count = 0
+    for held in claim.held_applications.all():
+        if held.brochure:
+            held.brochure.delete(save=False)
+        held.delete()
+        count += 1
+    return count

@@ -4,8 +4,14 @@ import logging
 
 from celery import shared_task
 
-from .emails import send_application_confirmation, send_application_decision
-from .models import Application
+from partners.models import RepresentativeClaim
+
+from .emails import (
+    send_application_confirmation,
+    send_application_decision,
+    send_submission_received,
+)
+from .models import Application, Mission
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +39,17 @@ def application_decision_email_task(*, application_id: int) -> None:
         logger.warning("application %s vanished before its decision e-mail", application_id)
         return
     send_application_decision(application=application)
+
+
+@shared_task(name="missions.submission_received_email", acks_late=True, **SMTP_RETRY)
+def submission_received_email_task(*, claim_id: int, mission_id: int) -> None:
+    """Acknowledge a submission of the public form, with the link that proves the address."""
+    claim = RepresentativeClaim.objects.filter(pk=claim_id).first()
+    mission = Mission.objects.filter(pk=mission_id).first()
+    if claim is None or mission is None:
+        logger.warning("claim %s or mission %s vanished before the e-mail", claim_id, mission_id)
+        return
+    if claim.status != "unverified":
+        logger.info("claim %s verified before its e-mail went out", claim_id)
+        return
+    send_submission_received(claim=claim, mission=mission)

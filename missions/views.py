@@ -15,13 +15,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cepex_portal.ratelimit import client_ip, rate_limit_hit
+from partners.claims import claim_verify_email
+from partners.enums import ClaimStatus
 
 from . import selectors, services
 from .emails import EMAIL_VERIFICATION_SALT
-from .forms import InterestForm
+from .enums import ApplicationStatus
+from .forms import InterestForm, RepresentativeInterestForm
 from .models import Mission
 
 logger = logging.getLogger(__name__)
@@ -54,15 +58,26 @@ def mission_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "missions/mission_detail.html", {"mission": mission})
 
 
+def _is_representative(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and request.user.company_id is not None
+
+
 @require_http_methods(["GET", "POST"])
 def mission_interest(request: HttpRequest, slug: str) -> HttpResponse:
-    """Public: the interest form. Refuses everything once the mission stops taking them."""
+    """Public: the interest form. Refuses everything once the mission stops taking them.
+
+    Anyone may send it, and the answer is the same whatever happened: a stranger who types
+    a known company's tax id learns nothing (see ``services.application_submit``). A
+    logged-in representative gets the short form for their own company instead.
+    """
     mission = _get_mission_or_404(slug)
     partners = [mp.organisation for mp in mission.mission_partners.all()]
     context = {"mission": mission}
     if not mission.is_accepting_applications:
         status = 200 if request.method == "GET" else 403
         return render(request, "missions/interest_closed.html", context, status=status)
+    if _is_representative(request):
+        return _representative_interest(request, mission, partners)
 
     if request.method == "GET":
         form = InterestForm(partners=partners)
@@ -83,39 +98,66 @@ def mission_interest(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_spam:
         # A robot filled the hidden field: answer as if all went well, keep nothing.
         logger.info("honeypot filled on %s from %s", slug, client_ip(request))
-        return redirect("missions:interest_done", slug=mission.slug)
+        return _interest_thanks(request, mission)
     if not form.is_valid():
         return render(request, "missions/interest_form.html", {**context, "form": form}, status=400)
     try:
-        _application, created = services.application_submit(
+        services.application_submit(
             mission=mission,
             company_data=form.company_data(),
             contact_data=form.contact_data(),
-            objectives=form.cleaned_data["objectives"],
-            target_markets=form.cleaned_data["target_markets"],
-            motivation=form.cleaned_data["motivation"],
             wishes=form.wishes(),
-            brochure=form.cleaned_data.get("brochure"),
             language=get_language() or settings.LANGUAGE_CODE,
+            **form.application_data(),
         )
     except ValidationError as exc:
         for message in exc.messages:
             form.add_error(None, message)
         return render(request, "missions/interest_form.html", {**context, "form": form}, status=400)
-    if created:
-        messages.success(
-            request,
-            _("Thank you: your application is recorded. Check your e-mail to confirm it."),
-        )
-    else:
-        messages.success(
-            request,
-            _(
-                "Your company had already applied to this mission: we have updated that "
-                "application with what you sent."
-            ),
-        )
+    return _interest_thanks(request, mission)
+
+
+def _interest_thanks(request: HttpRequest, mission: Mission) -> HttpResponse:
+    # One answer for a new company, a known one, one that had applied, and a robot.
+    messages.success(
+        request,
+        _("Thank you. To complete your application, open the link we sent to your e-mail."),
+    )
     return redirect(reverse("missions:interest_done", args=[mission.slug]))
+
+
+def _representative_interest(request: HttpRequest, mission: Mission, partners) -> HttpResponse:
+    """A logged-in representative applies for their own company, or updates its application."""
+    existing = selectors.company_application_for(
+        company_id=request.user.company_id, mission=mission
+    )
+    if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
+        messages.info(
+            request,
+            _("Your company has already applied to this mission: you can update its application."),
+        )
+        return redirect("partners:application_edit", pk=existing.pk)
+    context = {"mission": mission, "representative": True}
+    form = RepresentativeInterestForm(
+        request.POST or None, request.FILES or None, partners=partners
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application, _created = services.application_submit_as_representative(
+                mission=mission,
+                user=request.user,
+                wishes=form.wishes(),
+                language=get_language() or settings.LANGUAGE_CODE,
+                **form.application_data(),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Your company's application is recorded."))
+            return redirect("partners:application_detail", pk=application.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "missions/interest_form.html", {**context, "form": form}, status=status)
 
 
 @require_GET
@@ -125,9 +167,15 @@ def mission_interest_done(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "missions/interest_done.html", {"mission": mission})
 
 
-@require_GET
+@never_cache
+@require_http_methods(["GET", "POST"])
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    """Public, by signed link: confirms the address a contact gave on the interest form."""
+    """Public, by signed link: the sender of the interest form proves their address.
+
+    GET only shows a button: mail scanners open links, and must not prove anything on the
+    owner's behalf. POST settles it: for a new company, or an address the company had, the
+    sender can log in at once; anyone else waits for the company's approval.
+    """
     max_age = settings.EMAIL_VERIFICATION_MAX_AGE_DAYS * 24 * 3600
     try:
         payload = signing.loads(token, salt=EMAIL_VERIFICATION_SALT, max_age=max_age)
@@ -135,12 +183,19 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "missions/verify_email.html", {"state": "expired"}, status=400)
     except signing.BadSignature:
         return render(request, "missions/verify_email.html", {"state": "invalid"}, status=400)
-    contact = services.contact_verify_email(
-        contact_id=payload.get("contact"), email=payload.get("email", "")
-    )
-    if contact is None:
+    if not isinstance(payload, dict) or not isinstance(payload.get("claim"), int):
         return render(request, "missions/verify_email.html", {"state": "invalid"}, status=400)
-    return render(request, "missions/verify_email.html", {"state": "verified"})
+    if request.method == "GET":
+        return render(request, "missions/verify_email.html", {"state": "confirm"})
+    claim = claim_verify_email(claim_id=payload["claim"], email=str(payload.get("email", "")))
+    if claim is None:
+        return render(request, "missions/verify_email.html", {"state": "invalid"}, status=400)
+    state = {
+        ClaimStatus.APPROVED: "verified",
+        ClaimStatus.PENDING: "pending",
+        ClaimStatus.DECLINED: "declined",
+    }[claim.status]
+    return render(request, "missions/verify_email.html", {"state": state, "claim": claim})
 
 
 @require_GET

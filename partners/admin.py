@@ -5,18 +5,21 @@ Companies, partners and contacts import from and export to CSV and Excel (see
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from missions.models import Application
 
+from .claims import claim_approve, claim_decline, contacts_confirm
+from .enums import ClaimStatus
 from .models import (
     COMPANY_PROFILE_FIELDS,
     Certification,
@@ -25,6 +28,7 @@ from .models import (
     Contact,
     KeyFigure,
     PartnerOrganisation,
+    RepresentativeClaim,
     Sector,
 )
 from .resources import CompanyResource, ContactResource, PartnerOrganisationResource
@@ -69,7 +73,17 @@ class CertificationAdmin(admin.ModelAdmin):
 class CompanyContactInline(admin.TabularInline):
     model = Contact
     fk_name = "company"
-    fields = ("first_name", "last_name", "role", "email", "phone", "language")
+    fields = (
+        "first_name",
+        "last_name",
+        "role",
+        "email",
+        "phone",
+        "language",
+        "is_confirmed",
+        "email_verified_at",
+    )
+    readonly_fields = ("email_verified_at",)
     extra = 0
 
 
@@ -290,12 +304,15 @@ class ContactAdmin(PortalImportExportAdmin):
         "employer",
         "language",
         "is_email_verified",
+        "is_confirmed",
     )
     list_filter = (
         EmployerFilter,
         "language",
+        "is_confirmed",
         ("email_verified_at", admin.EmptyFieldListFilter),
     )
+    actions = ("confirm_representatives",)
     list_select_related = ("company", "organisation")
     search_fields = (
         "first_name",
@@ -315,9 +332,24 @@ class ContactAdmin(PortalImportExportAdmin):
         "language",
         "company",
         "organisation",
+        "is_confirmed",
         "email_verified_at",
         ("created_at", "updated_at"),
     )
+
+    @admin.action(description=_("Confirm as representatives of their company"))
+    def confirm_representatives(self, request, queryset):
+        count = contacts_confirm(contacts=queryset.filter(company__isnull=False), by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d representative confirmed.",
+                "%(count)d representatives confirmed.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj: Contact) -> str:
@@ -338,3 +370,109 @@ class ContactAdmin(PortalImportExportAdmin):
             if name in form.base_fields:
                 form.base_fields[name].help_text = help_text
         return form
+
+
+# --- Representative claims -----------------------------------------------------------------
+
+
+class ClaimStatusFilter(admin.SimpleListFilter):
+    """Pending claims first: they are the ones waiting for someone."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return ClaimStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ClaimStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+@admin.register(RepresentativeClaim)
+class RepresentativeClaimAdmin(admin.ModelAdmin):
+    """People who say they represent a company. Staff approve or decline the pending ones;
+    nobody edits a claim (it is what the claimant said, and who decided).
+    """
+
+    list_display = (
+        "full_name",
+        "email",
+        "company",
+        "status",
+        "created_at",
+        "decided_at",
+        "decider",
+    )
+    list_filter = (ClaimStatusFilter,)
+    list_select_related = ("company", "decided_by", "decided_by_contact")
+    search_fields = ("first_name", "last_name", "email", "company__legal_name", "company__tax_id")
+    date_hierarchy = "created_at"
+    actions = ("approve", "decline")
+    fields = (
+        "company",
+        "company_name",
+        ("first_name", "last_name"),
+        "role",
+        "email",
+        "phone",
+        "language",
+        "status",
+        "email_verified_at",
+        "contact",
+        ("decided_at", "decided_by", "decided_by_contact"),
+        ("created_at", "updated_at"),
+    )
+    readonly_fields = tuple(
+        name for item in fields for name in (item if isinstance(item, tuple) else (item,))
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm("partners.change_representativeclaim")
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: RepresentativeClaim) -> str:
+        return obj.full_name
+
+    @admin.display(description=_("decided by"))
+    def decider(self, obj: RepresentativeClaim) -> str:
+        return str(obj.decided_by_contact or obj.decided_by or "")
+
+    def _decide(self, request, queryset, decide, done_message):
+        done = 0
+        for claim in queryset:
+            try:
+                decide(claim=claim, by=request.user)
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{claim.full_name}: {' '.join(exc.messages)}", messages.WARNING
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected claims"), permissions=["decide"])
+    def approve(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            claim_approve,
+            lambda n: ngettext("%(n)d claim approved.", "%(n)d claims approved.", n) % {"n": n},
+        )
+
+    @admin.action(description=_("Decline the selected claims"), permissions=["decide"])
+    def decline(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            claim_decline,
+            lambda n: ngettext("%(n)d claim declined.", "%(n)d claims declined.", n) % {"n": n},
+        )

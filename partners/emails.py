@@ -11,6 +11,21 @@ from django.utils import translation
 
 from cepex_portal.models import User
 
+from .models import Contact, RepresentativeClaim
+
+
+def _send(*, to: str, language: str, template: str, context: dict) -> None:
+    with translation.override(language):
+        subject = render_to_string(f"partners/emails/{template}_subject.txt", context)
+        body = render_to_string(f"partners/emails/{template}_body.txt", context)
+    EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Content-Language": language},
+    ).send()
+
 
 def send_login_link(*, user: User, token: str) -> None:
     """Send a one-time login link to a representative."""
@@ -33,3 +48,46 @@ def send_login_link(*, user: User, token: str) -> None:
         to=[user.email],
         headers={"Content-Language": user.language},
     ).send()
+
+
+def send_claim_approval_request(*, claim: RepresentativeClaim, approver: Contact) -> None:
+    """Ask a confirmed representative whether the claimant speaks for their company."""
+    from .claims import claim_decision_token
+
+    if not approver.email:
+        return
+    token = claim_decision_token(claim=claim, approver=approver)
+    _send(
+        to=approver.email,
+        language=approver.language,
+        template="claim_approval_request",
+        context={
+            "claim": claim,
+            "approver": approver,
+            "company": claim.company,
+            "decide_url": settings.SITE_URL + reverse("partners:claim_decide", args=[token]),
+            "max_age_days": settings.CLAIM_DECISION_MAX_AGE_DAYS,
+        },
+    )
+
+
+def send_claim_decision(*, claim: RepresentativeClaim) -> None:
+    """Tell the claimant what was decided; once approved, what became of what they sent.
+
+    A claim settled by proving an address the company had (the first contact of a new
+    company) with nothing held needs no e-mail: the page they saw said it all.
+    """
+    held = list(claim.held_applications.select_related("mission"))
+    if claim.decided_by_id is None and claim.decided_by_contact_id is None and not held:
+        return
+    _send(
+        to=claim.email,
+        language=claim.language,
+        template="claim_decision",
+        context={
+            "claim": claim,
+            "company": claim.company,
+            "held_applications": held,
+            "login_url": settings.SITE_URL + reverse("partners:login"),
+        },
+    )

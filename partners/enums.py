@@ -61,3 +61,12 @@ class Governorate(models.TextChoices):
     TOZEUR = "tozeur", "Tozeur"
     TUNIS = "tunis", "Tunis"
     ZAGHOUAN = "zaghouan", "Zaghouan"
+
+
+class ClaimStatus(models.TextChoices):
+    """Where a request to represent a company the portal already knows stands."""
+
+    UNVERIFIED = "unverified", _("Address not verified yet")
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")

@@ -4,10 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cepex_portal.forms import BoundedModelMultipleChoiceField
 from missions.enums import WishPriority
 
-from .models import COMPANY_PROFILE_FIELDS, Company
-from .services import MAX_WISHES
+from .models import COMPANY_PROFILE_FIELDS, Certification, Company, Contact, Sector
+from .services import CONTACT_SELF_FIELDS, MAX_WISHES
+from .validators import normalize_phone
 
 
 class LoginRequestForm(forms.Form):
@@ -30,6 +32,19 @@ class CompanyProfileForm(forms.ModelForm):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    sectors = BoundedModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    certifications = BoundedModelMultipleChoiceField(
+        label=_("Certifications"),
+        queryset=Certification.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -130,4 +145,32 @@ WishFormSet = forms.formset_factory(
 class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I confirm that my company withdraws from this mission."), required=True
+    )
+
+
+class ContactDetailsForm(forms.ModelForm):
+    """A representative's own details. Never saved directly: see the service."""
+
+    class Meta:
+        model = Contact
+        fields = list(CONTACT_SELF_FIELDS)
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].max_length = 30  # typed with spaces; stored in E.164
+        self.fields["phone"].help_text = _("With the country code, e.g. +216 71 234 567.")
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        return normalize_phone(phone) if phone else ""
+
+    def _post_clean(self):
+        # The service validates and saves; the form must not write to its instance.
+        pass
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))], widget=forms.HiddenInput
     )

@@ -10,7 +10,16 @@ from django_countries import countries
 from cepex_portal.models import LoginLink
 from missions.models import Application, WishedPartner
 
-from .models import COMPANY_PROFILE_FIELDS, Certification, Company, CompanyRevision, Sector
+from .enums import ClaimStatus
+from .models import (
+    COMPANY_PROFILE_FIELDS,
+    Certification,
+    Company,
+    CompanyRevision,
+    Contact,
+    RepresentativeClaim,
+    Sector,
+)
 
 
 def company_applications(*, company: Company | int) -> QuerySet[Application]:
@@ -93,3 +102,19 @@ def company_revision_rows(*, company: Company, limit: int = 10) -> list[dict]:
         }
         for revision in revisions
     ]
+
+
+def claims_pending(*, company: Company | int) -> QuerySet[RepresentativeClaim]:
+    """Claims on a company whose claimant proved their address, awaiting a decision."""
+    return (
+        RepresentativeClaim.objects.filter(company=company, status=ClaimStatus.PENDING)
+        .prefetch_related("held_applications__mission")
+        .order_by("created_at", "pk")
+    )
+
+
+def representative_contact_get(*, user) -> Contact | None:
+    """A logged-in representative's own contact at their company, found by address."""
+    if user.company_id is None or not user.email:
+        return None
+    return Contact.objects.filter(company_id=user.company_id, email__iexact=user.email).first()

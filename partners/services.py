@@ -333,3 +333,31 @@ def company_withdraw(*, application: Application, by: User) -> Application:
     if not company_can_withdraw(application=application):
         raise ValidationError(_("This application can no longer be withdrawn."), code="locked")
     return application_withdraw(application=application, by=by)
+
+
+# --- A representative's own contact details --------------------------------------------------
+
+CONTACT_SELF_FIELDS = ("first_name", "last_name", "role", "phone", "language")
+
+
+@transaction.atomic
+def contact_update_details(*, contact: Contact, data: dict[str, Any], by: User) -> Contact:
+    """A representative corrects their own contact details (not their address: staff do).
+
+    Only the contact whose address the logged-in account has may do it; staff use the admin.
+    """
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if by.company_id != contact.company_id or by.email.lower() != contact.email.lower():
+        raise ValidationError(_("You can only change your own contact details."), code="forbidden")
+    changed = [
+        name
+        for name in CONTACT_SELF_FIELDS
+        if name in data and data[name] != getattr(contact, name)
+    ]
+    for name in changed:
+        setattr(contact, name, data[name])
+    if changed:
+        contact.full_clean(exclude=["company", "organisation"], validate_constraints=False)
+        contact.save(update_fields=[*changed, "updated_at"])
+        logger.info("contact %s changed %s by user %s", contact.pk, changed, by.pk)
+    return contact

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from cepex_portal.models import LoginLink
 
-from .emails import send_login_link
+from .emails import send_claim_approval_request, send_claim_decision, send_login_link
+from .models import Contact, RepresentativeClaim
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +39,27 @@ def login_link_email_task(*, login_link_id: int, token: str) -> None:
         logger.error("login link %s: the token does not match its hash", login_link_id)
         return
     send_login_link(user=link.user, token=token)
+
+
+@shared_task(name="partners.claim_approval_request_email", acks_late=True, **SMTP_RETRY)
+def claim_approval_request_email_task(*, claim_id: int, approver_id: int) -> None:
+    """Ask one confirmed representative to approve or decline a claim still pending."""
+    claim = RepresentativeClaim.objects.select_related("company").filter(pk=claim_id).first()
+    approver = Contact.objects.filter(pk=approver_id).first()
+    if claim is None or approver is None:
+        logger.warning("claim %s or approver %s vanished before the e-mail", claim_id, approver_id)
+        return
+    if claim.status != "pending":
+        logger.info("claim %s settled before its approval request went out", claim_id)
+        return
+    send_claim_approval_request(claim=claim, approver=approver)
+
+
+@shared_task(name="partners.claim_decision_email", acks_late=True, **SMTP_RETRY)
+def claim_decision_email_task(*, claim_id: int) -> None:
+    """Tell a claimant that their claim was approved or declined."""
+    claim = RepresentativeClaim.objects.select_related("company").filter(pk=claim_id).first()
+    if claim is None:
+        logger.warning("claim %s vanished before its decision e-mail", claim_id)
+        return
+    send_claim_decision(claim=claim)

@@ -14,6 +14,10 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/wishes/", views.wishes_edit, name="wishes_edit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("details/", views.contact_details, name="contact_details"),
+    path("claims/<int:pk>/decide/", views.claim_decide_in_space, name="claim_decide_in_space"),
+    path("claims/<str:token>/", views.claim_decide, name="claim_decide"),
     path("agenda/", views.agenda, name="agenda"),
     path("leads/", views.leads, name="leads"),
 ]

@@ -1,6 +1,7 @@
 """Validators for Tunisian company identifiers and phone numbers."""
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -9,15 +10,31 @@ from django.utils.translation import gettext_lazy as _
 # Matricule fiscal: 7 digits, a control letter, then optionally the VAT code (A, B, D, N, P),
 # the category (M, P, C, N, E) and the 3-digit secondary establishment number, e.g.
 # "1234567A/A/M/000" or "1234567A". The control letter is never I, O or U.
-_TAX_ID_RE = re.compile(r"^(\d{7})([A-HJ-NP-TV-Z])(?:([ABDNP])([MPCNE])(\d{3}))?$")
+_TAX_ID_RE = re.compile(
+    r"^([0-9]{7})([A-HJ-NP-TV-Z])(?:([ABDNP])([MPCNE])([0-9]{3}))?$", flags=re.ASCII
+)
+
+
+def ascii_digits(value: str) -> str:
+    """Full-width forms folded (NFKC) and every Unicode decimal digit written in ASCII.
+
+    People type Arabic-Indic (``١٢٣``), Persian or full-width (``１２３``) digits without
+    meaning anything by it; to the portal they are the same number.
+    """
+    folded = unicodedata.normalize("NFKC", value or "")
+    return "".join(
+        str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char
+        for char in folded
+    )
 
 
 def normalize_tax_id(value: str) -> str:
-    """Return the tax id in its canonical form: upper case, without separators or spaces.
+    """Return the tax id in its canonical form: ASCII, upper case, no separators or spaces.
 
-    ``"1234567a / a / m / 000"`` and ``"1234567AAM000"`` are one company.
+    ``"1234567a / a / m / 000"``, ``"١٢٣٤٥٦٧A/A/M/000"`` and ``"1234567AAM000"`` are one
+    company.
     """
-    return re.sub(r"[\s/.\-]", "", value or "").upper()
+    return re.sub(r"[\s/.\-]", "", ascii_digits(value)).upper()
 
 
 def validate_tax_id(value: str) -> None:
@@ -50,7 +67,7 @@ def normalize_phone(value: str, *, region: str = "TN") -> str:
     A number without an international prefix is read as Tunisian.
     """
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(ascii_digits(value), region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(
             _("Enter a valid phone number, with its country code, e.g. +216 71 234 567."),

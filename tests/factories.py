@@ -17,7 +17,7 @@ from missions.models import (
     WishedPartner,
 )
 from partners.enums import CompanySize, PartnerKind
-from partners.models import Company, Contact, PartnerOrganisation, Sector
+from partners.models import Company, Contact, PartnerOrganisation, RepresentativeClaim, Sector
 
 
 def _tax_id(n: int) -> str:
@@ -159,3 +159,16 @@ class WishedPartnerFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory)
     partner = factory.SubFactory(PartnerOrganisationFactory)
     priority = 1
+
+
+class RepresentativeClaimFactory(factory.django.DjangoModelFactory):
+    """Someone who says they represent a company; their address not yet proved."""
+
+    class Meta:
+        model = RepresentativeClaim
+
+    company = factory.SubFactory(CompanyFactory)
+    company_name = factory.LazyAttribute(lambda o: o.company.legal_name)
+    first_name = "Mallory"
+    last_name = factory.Sequence(lambda n: f"Claimant {n}")
+    email = factory.Sequence(lambda n: f"claimant{n}@example.com")

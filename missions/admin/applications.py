@@ -25,7 +25,7 @@ from partners.models import Sector
 from .. import services
 from ..enums import ApplicationStatus, Objective
 from ..forms import validate_pdf_upload
-from ..models import Application, ApplicationObjective, WishedPartner
+from ..models import Application, ApplicationObjective, HeldApplication, WishedPartner
 from .common import count_children
 
 # The decisions staff take on an application, in the order of the buttons.
@@ -348,3 +348,40 @@ class WishedPartnerAdmin(admin.ModelAdmin):
     list_select_related = ("partner", "application__company", "application__mission")
     search_fields = ("partner__name", "partner__short_name", "application__company__legal_name")
     autocomplete_fields = ("application", "partner")
+
+
+@admin.register(HeldApplication)
+class HeldApplicationAdmin(admin.ModelAdmin):
+    """Read-only: applications sent for a known company, held until their sender's claim to
+    represent it is settled (approve or decline it under *Representative claims*).
+    """
+
+    list_display = ("claim", "mission", "submitted_at", "claim_status", "outcome")
+    list_filter = ("outcome", "claim__status", "mission")
+    list_select_related = ("claim", "claim__company", "mission")
+    search_fields = ("claim__company__legal_name", "claim__email", "mission__title")
+    fields = (
+        "claim",
+        "mission",
+        "objectives",
+        "target_markets",
+        "motivation",
+        "wishes",
+        "language",
+        "consent_text_version",
+        "consent_at",
+        "submitted_at",
+        "outcome",
+        "application",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("claim status"), ordering="claim__status")
+    def claim_status(self, obj: HeldApplication) -> str:
+        return obj.claim.get_status_display()

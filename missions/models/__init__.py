@@ -4,6 +4,7 @@ from .applications import (
     Application,
     ApplicationObjective,
     ApplicationQuerySet,
+    HeldApplication,
     WishedPartner,
     brochure_upload_to,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "Application",
     "ApplicationObjective",
     "ApplicationQuerySet",
+    "HeldApplication",
     "Mission",
     "MissionPartner",
     "MissionQuerySet",

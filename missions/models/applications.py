@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cepex_portal.models import TimeStampedModel
-from partners.models import Company, Contact, PartnerOrganisation
+from partners.models import Company, Contact, PartnerOrganisation, RepresentativeClaim
 
 from ..enums import (
     SEATED_STATUSES,
@@ -172,3 +172,76 @@ class WishedPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} ({self.priority})"
+
+
+class HeldApplication(TimeStampedModel):
+    """An application sent through the public form for a company the portal already knows.
+
+    It is held, and changes nothing, until the sender's claim to represent the company is
+    settled: approved, it becomes the company's application to the mission (if the company
+    has none yet); declined, it is deleted with its brochure.
+    """
+
+    claim = models.ForeignKey(
+        RepresentativeClaim,
+        verbose_name=_("representative claim"),
+        on_delete=models.CASCADE,
+        related_name="held_applications",
+    )
+    mission = models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="held_applications",
+    )
+    objectives = models.JSONField(_("objectives"), default=list)
+    target_markets = CountryField(_("target markets"), multiple=True, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True, default="")
+    wishes = models.JSONField(
+        _("wished partners"), default=list, help_text=_("[[partner id, priority, motivation]]")
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    brochure = models.FileField(
+        _("brochure"),
+        storage=private_storage,
+        upload_to=brochure_upload_to,
+        blank=True,
+        max_length=200,
+    )
+    consent_text_version = models.CharField(_("consent text version"), max_length=20)
+    consent_at = models.DateTimeField(_("consent given at"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        blank=True,
+        default="",
+        choices=[
+            ("applied", _("Became the company's application")),
+            ("already_applied", _("The company had applied already")),
+            ("closed", _("The mission no longer took applications")),
+        ],
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="held_from",
+    )
+
+    class Meta:
+        verbose_name = _("held application")
+        verbose_name_plural = _("held applications")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(consent_text_version=""), name="heldapplication_consent_given"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim.company} → {self.mission} ({self.claim.full_name})"

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from cepex_portal.models import LoginLink, User
 from missions.enums import Objective
-from missions.models import ApplicationObjective
-from partners.enums import KeyFigureKind
+from missions.models import ApplicationObjective, HeldApplication
+from partners.enums import ClaimStatus, KeyFigureKind
 from partners.models import Certification, CompanyRevision, KeyFigure
 from tests.factories import (
     ApplicationFactory,
@@ -29,6 +29,7 @@ from tests.factories import (
     MissionPartnerFactory,
     PartnerOrganisationFactory,
     ProgrammeItemFactory,
+    RepresentativeClaimFactory,
     SectorFactory,
     TravelTimeFactory,
     UserFactory,
@@ -75,6 +76,17 @@ def build_world(n: int = 0) -> dict:
     application.brochure.save("alpha.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     ApplicationObjective.objects.create(application=application, objective=Objective.LICENSING)
     WishedPartnerFactory(application=application, partner=partner)
+    claim = RepresentativeClaimFactory(
+        company=company, status=ClaimStatus.PENDING, email_verified_at=timezone.now()
+    )
+    HeldApplication.objects.create(
+        claim=claim,
+        mission=mission,
+        objectives=["export"],
+        wishes=[[partner.pk, 1, "Vaccines"]],
+        consent_text_version="v1",
+        consent_at=timezone.now(),
+    )
     return {"company": company, "mission": mission, "application": application}
 
 

@@ -18,6 +18,7 @@ from missions.enums import (
 from missions.models import (
     Application,
     ApplicationObjective,
+    HeldApplication,
     Mission,
     MissionPartner,
     ProgrammeItem,
@@ -33,6 +34,7 @@ from tests.factories import (
     MissionPartnerFactory,
     PartnerOrganisationFactory,
     ProgrammeItemFactory,
+    RepresentativeClaimFactory,
     VenueFactory,
     WishedPartnerFactory,
 )
@@ -499,6 +501,19 @@ def test_application_without_consent_raises_integrity_error():
     with violates("application_consent_given"):
         Application.objects.create(
             **_application_values(mission=mission, company=company, consent_text_version="")
+        )
+
+
+@pytest.mark.django_db
+def test_held_application_without_consent_raises_integrity_error():
+    claim = RepresentativeClaimFactory()
+
+    with violates("heldapplication_consent_given"):
+        HeldApplication.objects.create(
+            claim=claim,
+            mission=MissionFactory(),
+            consent_text_version="",
+            consent_at=timezone.now(),
         )
 
 

@@ -7,21 +7,23 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from missions.enums import ApplicationStatus, MissionStatus, Objective
-from missions.models import Application, Mission
+from missions.models import Application, HeldApplication, Mission
 from missions.services import (
     application_accept,
     application_confirm,
     application_reject,
     application_submit,
+    application_submit_as_representative,
+    application_update,
     application_waitlist,
     application_withdraw,
     applications_decide,
-    contact_verify_email,
     mission_close,
     mission_publish,
     mission_set_status,
 )
-from partners.models import Company
+from partners.enums import ClaimStatus
+from partners.models import Company, RepresentativeClaim
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -29,6 +31,7 @@ from tests.factories import (
     MissionFactory,
     MissionPartnerFactory,
     PartnerOrganisationFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -762,7 +765,7 @@ def _contact_data(**kwargs) -> dict:
     return data
 
 
-def _submit(mission: Mission, **kwargs) -> tuple[Application, bool]:
+def _submit(mission: Mission, **kwargs) -> Application | HeldApplication:
     values = {
         "mission": mission,
         "company_data": _company_data(),
@@ -781,13 +784,12 @@ def test_application_submit_new_company_creates_company_contact_and_application(
     mission = MissionFactory()
     partner = MissionPartnerFactory(mission=mission).organisation
 
-    application, created = _submit(
+    application = _submit(
         mission,
         objectives=[Objective.EXPORT, Objective.LICENSING, Objective.EXPORT],
         wishes=[(partner, 1, "Their cluster.")],
     )
 
-    assert created is True
     assert application.status == ApplicationStatus.APPLIED
     assert application.company.tax_id == "1234567AAM000"
     assert application.contact.email == "amira@alpha.example"
@@ -802,54 +804,146 @@ def test_application_submit_new_company_creates_company_contact_and_application(
     ]
 
 
-def test_application_submit_known_tax_id_in_other_spelling_matches_company():
-    company = CompanyFactory(
-        legal_name="Alpha Pharmaceuticals",
-        tax_id="1234567AAM000",
-        city="",
-        website="https://old.example",
-    )
+def test_application_submit_new_company_records_claim_for_its_first_contact():
     mission = MissionFactory()
 
-    application, created = _submit(mission, company_data=_company_data(tax_id="1234567aam000"))
+    application = _submit(mission)
+
+    claim = RepresentativeClaim.objects.get()
+    assert (claim.company, claim.contact) == (application.company, application.contact)
+    assert (claim.status, claim.company_name) == (ClaimStatus.UNVERIFIED, "Alpha Pharma SA")
+    # The first representative of a company new to the portal waits for staff to select it.
+    assert application.contact.is_confirmed is False
+
+
+def test_application_submit_known_tax_id_in_other_spelling_changes_nothing_and_holds():
+    company = CompanyFactory(
+        legal_name="Alpha Pharmaceuticals", tax_id="1234567AAM000", city="", website=""
+    )
+    mission = MissionFactory()
+    partner = MissionPartnerFactory(mission=mission).organisation
+
+    held = _submit(
+        mission,
+        company_data=_company_data(tax_id="1234567aam000"),
+        wishes=[(partner, 1, "Vaccines.")],
+    )
 
     company.refresh_from_db()
-    assert created is True
-    assert application.company == company
+    assert isinstance(held, HeldApplication)
+    assert (held.claim.company, held.mission) == (company, mission)
+    assert (held.objectives, held.wishes) == ([Objective.EXPORT], [[partner.pk, 1, "Vaccines."]])
     assert Company.objects.count() == 1
-    # Empty fields are filled in, filled ones are not rewritten by a public form.
-    assert (company.legal_name, company.city, company.website) == (
-        "Alpha Pharmaceuticals",
-        "Sfax",
-        "https://old.example",
+    assert Application.objects.count() == 0
+    assert company.contacts.count() == 0
+    # Not even empty fields are filled in: the sender may be anyone.
+    assert (company.legal_name, company.city, company.website) == ("Alpha Pharmaceuticals", "", "")
+
+
+def test_application_submit_known_company_leaves_its_application_alone():
+    mission = MissionFactory()
+    partner = MissionPartnerFactory(mission=mission).organisation
+    first = _submit(mission, motivation="First.", wishes=[(partner, 1, "")])
+    contact = first.contact
+
+    _submit(
+        mission,
+        contact_data=_contact_data(email="stranger@evil.example"),
+        objectives=[Objective.RD_COLLABORATION],
+        motivation="Rewritten.",
     )
 
-
-def test_application_submit_second_time_updates_the_first_application():
-    mission = MissionFactory()
-    first, _ = _submit(mission, objectives=[Objective.EXPORT], motivation="First.")
-
-    second, created = _submit(mission, objectives=[Objective.RD_COLLABORATION], motivation="2nd.")
-
-    assert created is False
-    assert second.pk == first.pk
+    first.refresh_from_db()
+    assert (first.contact, first.motivation) == (contact, "First.")
+    assert list(first.objectives.values_list("objective", flat=True)) == [Objective.EXPORT]
+    assert list(first.wishes.values_list("partner", flat=True)) == [partner.pk]
     assert Application.objects.count() == 1
-    assert second.motivation == "2nd."
+
+
+def test_application_submit_known_contact_address_does_not_rewrite_the_contact():
+    contact = ContactFactory(
+        first_name="Amira",
+        last_name="Ben Salah",
+        role="CEO",
+        phone="+21671000000",
+        email="amira@alpha.example",
+        company__tax_id="1234567AAM000",
+    )
+    mission = MissionFactory()
+
+    held = _submit(
+        mission,
+        contact_data=_contact_data(first_name="Mallory", role="Intern", phone="+21698000000"),
+    )
+
+    contact.refresh_from_db()
+    assert (contact.first_name, contact.role, contact.phone) == ("Amira", "CEO", "+21671000000")
+    assert held.claim.contact == contact
+
+
+def _rep(company: Company, email: str = "rep@alpha.example"):
+    ContactFactory(company=company, email=email)
+    return UserFactory(email=email, company=company)
+
+
+def test_application_submit_as_representative_creates_then_updates():
+    mission = MissionFactory()
+    company = CompanyFactory()
+    user = _rep(company)
+
+    first, created = _submit_as_rep(mission, user, motivation="First.")
+    second, created_again = _submit_as_rep(
+        mission, user, objectives=[Objective.RD_COLLABORATION], motivation="2nd."
+    )
+
+    assert (created, created_again) == (True, False)
+    assert second.pk == first.pk
+    assert first.contact.email == "rep@alpha.example"
+    assert Application.objects.get().motivation == "2nd."
     assert list(second.objectives.values_list("objective", flat=True)) == [
         Objective.RD_COLLABORATION
     ]
 
 
-def test_application_submit_after_withdrawal_goes_back_to_applied():
+def _submit_as_rep(mission: Mission, user, **kwargs) -> tuple[Application, bool]:
+    values = {
+        "mission": mission,
+        "user": user,
+        "objectives": [Objective.EXPORT],
+        "target_markets": ["BE"],
+        "motivation": "We export to Europe.",
+        "wishes": [],
+        "language": "en",
+    }
+    values.update(kwargs)
+    return application_submit_as_representative(**values)
+
+
+def test_application_submit_as_representative_after_withdrawal_goes_back_to_applied():
     mission = MissionFactory()
-    application, _ = _submit(mission)
+    user = _rep(CompanyFactory())
+    application, _ = _submit_as_rep(mission, user)
     application_withdraw(application=application, by=None)
 
-    again, created = _submit(mission)
+    again, created = _submit_as_rep(mission, user)
 
     assert created is False
     assert again.pk == application.pk
     assert _status(application) == ApplicationStatus.APPLIED
+
+
+def test_application_submit_as_representative_rejected_is_refused():
+    mission = MissionFactory()
+    user = _rep(CompanyFactory())
+    application, _ = _submit_as_rep(mission, user, motivation="Kept.")
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.REJECTED)
+
+    with pytest.raises(ValidationError) as excinfo:
+        _submit_as_rep(mission, user, motivation="Changed.")
+
+    assert excinfo.value.messages == ["A rejected application can no longer be changed."]
+    application.refresh_from_db()
+    assert application.motivation == "Kept."
 
 
 def test_application_submit_after_withdrawal_then_waitlisted_joins_end_of_line(staff):
@@ -858,17 +952,58 @@ def test_application_submit_after_withdrawal_then_waitlisted_joins_end_of_line(s
     now = timezone.now()
     mission = MissionFactory(capacity=1)
     ApplicationFactory(mission=mission, status=ApplicationStatus.ACCEPTED)
-    application, _ = _submit(mission)
+    user = _rep(CompanyFactory())
+    application, _ = _submit_as_rep(mission, user)
     Application.objects.filter(pk=application.pk).update(
         status=ApplicationStatus.WAITLISTED, waitlisted_at=now - dt.timedelta(days=10)
     )
     application_withdraw(application=application, by=None)
     meanwhile = _waitlisted(mission, at=now - dt.timedelta(days=5), name="Meanwhile SA")
-    _submit(mission)
+    _submit_as_rep(mission, user)
 
     application_waitlist(application=application, by=staff)
 
     assert list(mission.applications.waitlisted()) == [meanwhile, application]
+
+
+def test_application_update_changes_fields_and_keeps_wishes():
+    mission = MissionFactory()
+    partner = MissionPartnerFactory(mission=mission).organisation
+    user = _rep(CompanyFactory())
+    application, _ = _submit_as_rep(mission, user, wishes=[(partner, 2, "Labs.")])
+
+    application_update(
+        application=application,
+        user=user,
+        objectives=[Objective.LICENSING],
+        target_markets=["SN"],
+        motivation="New plan.",
+        language="fr",
+    )
+
+    application.refresh_from_db()
+    assert (application.motivation, application.language) == ("New plan.", "fr")
+    assert [c.code for c in application.target_markets] == ["SN"]
+    assert list(application.wishes.values_list("partner", "priority")) == [(partner.pk, 2)]
+
+
+def test_application_update_other_company_refused():
+    mission = MissionFactory()
+    application = ApplicationFactory(mission=mission, motivation="Theirs.")
+    intruder = _rep(CompanyFactory(), email="intruder@other.example")
+
+    with pytest.raises(ValidationError):
+        application_update(
+            application=application,
+            user=intruder,
+            objectives=[],
+            target_markets=[],
+            motivation="Mine.",
+            language="en",
+        )
+
+    application.refresh_from_db()
+    assert application.motivation == "Theirs."
 
 
 def test_application_submit_sends_confirmation_email_after_commit(
@@ -923,36 +1058,3 @@ def test_application_submit_wish_priority_outside_1_to_3_raises(priority):
 
     assert excinfo.value.messages == ["A priority is 1, 2 or 3."]
     assert Application.objects.count() == 0
-
-
-# --- E-mail verification ---------------------------------------------------------------------
-
-
-def test_contact_verify_email_same_address_marks_it_verified():
-    contact = ContactFactory(email="amira@alpha.example")
-
-    result = contact_verify_email(contact_id=contact.pk, email="Amira@Alpha.example")
-
-    contact.refresh_from_db()
-    assert result == contact
-    assert contact.email_verified_at is not None
-
-
-def test_contact_verify_email_already_verified_keeps_first_time():
-    verified_at = timezone.now() - dt.timedelta(days=1)
-    contact = ContactFactory(email="amira@alpha.example", email_verified_at=verified_at)
-
-    contact_verify_email(contact_id=contact.pk, email="amira@alpha.example")
-
-    contact.refresh_from_db()
-    assert contact.email_verified_at == verified_at
-
-
-def test_contact_verify_email_address_changed_since_returns_none():
-    contact = ContactFactory(email="new@alpha.example")
-
-    result = contact_verify_email(contact_id=contact.pk, email="old@alpha.example")
-
-    contact.refresh_from_db()
-    assert result is None
-    assert contact.email_verified_at is None

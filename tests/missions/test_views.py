@@ -12,15 +12,16 @@ from django.utils import timezone
 
 from missions.emails import EMAIL_VERIFICATION_SALT
 from missions.enums import ApplicationStatus, MissionStatus
-from missions.models import Application
-from partners.models import Company, Contact
+from missions.models import Application, HeldApplication
+from partners.enums import ClaimStatus
+from partners.models import Company, Contact, RepresentativeClaim
 from tests.factories import (
     ApplicationFactory,
-    ContactFactory,
     MissionFactory,
     MissionPartnerFactory,
     PartnerOrganisationFactory,
     ProgrammeItemFactory,
+    RepresentativeClaimFactory,
     SectorFactory,
 )
 
@@ -200,10 +201,13 @@ def test_interest_confirmation_email_verification_link_verifies_contact(
     link = next(line for line in mailoutbox[0].body.splitlines() if "/verify/" in line).strip()
     path = link.removeprefix("http://127.0.0.1:8000")
 
-    response = client.get(path)
+    opened = client.get(path)  # what a mail scanner does: nothing is proved yet
+    assert Contact.objects.get().email_verified_at is None
+    response = client.post(path)
 
-    assert response.status_code == 200
+    assert opened.status_code == response.status_code == 200
     assert Contact.objects.get().email_verified_at is not None
+    assert RepresentativeClaim.objects.get().status == ClaimStatus.APPROVED
 
 
 def test_interest_email_in_english_when_form_sent_in_english(
@@ -219,49 +223,47 @@ def test_interest_email_in_english_when_form_sent_in_english(
 
 
 def test_verify_email_tampered_token_refused(client):
-    contact = ContactFactory()
-    token = signing.dumps({"contact": contact.pk, "email": contact.email}, salt="other-salt")
+    claim = RepresentativeClaimFactory()
+    token = signing.dumps({"claim": claim.pk, "email": claim.email}, salt="other-salt")
 
-    response = client.get(reverse("missions:verify_email", args=[token]))
+    response = client.post(reverse("missions:verify_email", args=[token]))
 
     assert response.status_code == 400
-    contact.refresh_from_db()
-    assert contact.email_verified_at is None
+    claim.refresh_from_db()
+    assert claim.email_verified_at is None
 
 
 def test_verify_email_expired_token_refused(client, settings):
-    contact = ContactFactory()
+    claim = RepresentativeClaimFactory()
     signer = signing.TimestampSigner(salt=EMAIL_VERIFICATION_SALT)
     # A token signed eight days ago, past the seven-day limit.
     old = timezone.now() - dt.timedelta(days=8)
     signer.timestamp = lambda: signing.b62_encode(int(old.timestamp()))
-    token = signer.sign_object({"contact": contact.pk, "email": contact.email})
+    token = signer.sign_object({"claim": claim.pk, "email": claim.email})
 
-    response = client.get(reverse("missions:verify_email", args=[token]))
+    response = client.post(reverse("missions:verify_email", args=[token]))
 
     assert response.status_code == 400
     assert "a expiré" in response.content.decode()  # French, the default language
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.UNVERIFIED
 
 
-def test_interest_same_company_twice_updates_application(client, mission, sector):
+def test_interest_same_company_twice_second_is_held_and_first_kept(client, mission, sector):
     post_interest(client, mission, form_data(mission, sector))
 
-    response = post_interest(
+    post_interest(
         client,
         mission,
         form_data(mission, sector, tax_id="1234567aam000", motivation="Deuxième envoi"),
-        follow=True,
     )
 
     assert Company.objects.count() == 1
-    assert Application.objects.count() == 1
-    assert Application.objects.get().motivation == "Deuxième envoi"
-    assert "already applied to this mission" in response.content.decode() or (
-        "déjà" in response.content.decode()
-    )
+    assert Application.objects.get().motivation == "Trouver un distributeur."
+    assert HeldApplication.objects.get().motivation == "Deuxième envoi"
 
 
-def test_interest_known_company_profile_not_overwritten_by_public_form(client, mission, sector):
+def test_interest_known_company_profile_not_touched_by_public_form(client, mission, sector):
     company = Company.objects.create(
         legal_name="Nom officiel SA", tax_id="1234567AAM000", description="Texte du profil"
     )
@@ -274,17 +276,19 @@ def test_interest_known_company_profile_not_overwritten_by_public_form(client, m
 
     company.refresh_from_db()
     assert (company.legal_name, company.description) == ("Nom officiel SA", "Texte du profil")
-    assert company.governorate == "tunis"  # blank fields are filled in
-    assert Application.objects.get().company == company
+    assert company.governorate == ""  # not even blank fields are filled in by a stranger
+    assert Application.objects.count() == 0
 
 
-def test_interest_withdrawn_application_reapplying_goes_back_to_applied(client, mission, sector):
+def test_interest_withdrawn_application_stays_withdrawn_for_anonymous_sender(
+    client, mission, sector
+):
     company = Company.objects.create(legal_name="Carthage", tax_id="1234567AAM000")
     ApplicationFactory(mission=mission, company=company, status=ApplicationStatus.WITHDRAWN)
 
     post_interest(client, mission, form_data(mission, sector))
 
-    assert Application.objects.get().status == ApplicationStatus.APPLIED
+    assert Application.objects.get().status == ApplicationStatus.WITHDRAWN
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,16 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
-from partners.enums import KeyFigureKind, PartnerKind
+from partners.enums import ClaimStatus, KeyFigureKind, PartnerKind
 from partners.models import Company, Contact, KeyFigure, PartnerOrganisation, Sector
 from tests.constraints import untested_constraints, violates
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
     PartnerOrganisationFactory,
+    RepresentativeClaimFactory,
     SectorFactory,
 )
 
@@ -219,8 +220,16 @@ def test_contact_blank_phone_is_allowed():
 
 
 @pytest.mark.django_db
-def test_contact_full_clean_phone_not_in_e164_raises_validation_error():
+def test_contact_full_clean_phone_as_typed_is_stored_in_e164():
     contact = ContactFactory.build(company=CompanyFactory(), phone="+216 71 234 567")
+
+    contact.full_clean()
+
+    assert contact.phone == "+21671234567"
+
+
+def test_contact_full_clean_phone_not_a_number_raises_validation_error():
+    contact = ContactFactory.build(company=CompanyFactory(), phone="not a phone")
 
     with pytest.raises(ValidationError) as excinfo:
         contact.full_clean()
@@ -262,3 +271,35 @@ def test_sector_ordering_is_position_then_name():
     first_a = SectorFactory(slug="d", name="Chimie", position=1)
 
     assert list(Sector.objects.filter(slug__in=["b", "c", "d"])) == [first_a, first_b, second]
+
+
+# --- Representative claims -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_claim_unknown_status_raises_integrity_error():
+    with violates("claim_status_valid"):
+        RepresentativeClaimFactory(status="stolen")
+
+
+@pytest.mark.django_db
+def test_claim_pending_without_verified_address_raises_integrity_error():
+    with violates("claim_verified_unless_unverified"):
+        RepresentativeClaimFactory(status=ClaimStatus.PENDING, email_verified_at=None)
+
+
+@pytest.mark.django_db
+def test_claim_decided_without_time_raises_integrity_error():
+    with violates("claim_decision_has_time"):
+        RepresentativeClaimFactory(
+            status=ClaimStatus.APPROVED, email_verified_at=timezone.now(), decided_at=None
+        )
+
+
+@pytest.mark.django_db
+def test_contact_clean_normalises_phone_typed_in_arabic_indic_digits():
+    contact = ContactFactory.build(phone="+٢١٦ ٧١ ٢٣٤ ٥٦٧", company=CompanyFactory())
+
+    contact.full_clean()
+
+    assert contact.phone == "+21671234567"
