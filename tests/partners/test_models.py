@@ -220,6 +220,7 @@ def test_contact_blank_phone_is_allowed():
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
 def test_contact_full_clean_phone_as_typed_is_stored_in_e164():
     contact = ContactFactory.build(company=CompanyFactory(), phone="+216 71 234 567")
 
@@ -228,6 +229,7 @@ def test_contact_full_clean_phone_as_typed_is_stored_in_e164():
     assert contact.phone == "+21671234567"
 
 
+@pytest.mark.django_db
 def test_contact_full_clean_phone_not_a_number_raises_validation_error():
     contact = ContactFactory.build(company=CompanyFactory(), phone="not a phone")
 
