@@ -314,7 +314,7 @@ class Contact(TimeStampedModel):
             try:
                 self.phone = normalize_phone(self.phone)
             except ValidationError as exc:
-                raise ValidationError({"phone": exc.messages}) from exc
+                raise ValidationError({"phone": exc.error_list}) from exc
         super().clean_fields(exclude=exclude)
 
     def save(self, *args, **kwargs) -> None:
