@@ -113,10 +113,7 @@ def _lock(application: Application) -> tuple[Application, Mission]:
 def _notify_decision(application: Application) -> None:
     from .tasks import application_decision_email_task
 
-    application_id = application.pk
-    transaction.on_commit(
-        lambda: application_decision_email_task.delay(application_id=application_id)
-    )
+    enqueue_on_commit(application_decision_email_task, application_id=application.pk)
 
 
 def _decide(application: Application, *, status: str, by: User | None) -> Application:

@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cepex_portal.jobs import enqueue_on_commit
 from cepex_portal.models import LoginLink
 from missions.enums import ApplicationStatus, MissionStatus
 from missions.models import Application, WishedPartner
@@ -142,8 +143,7 @@ def login_link_request(*, email: str, language: str) -> None:
     # The token travels to the worker in clear, through the broker: the database keeps only
     # its hash, and the e-mail has to contain it. The broker is private to the deployment and
     # the link dies within LOGIN_LINK_MAX_AGE_MINUTES; that is the trade-off we accept.
-    link_id = link.pk
-    transaction.on_commit(lambda: login_link_email_task.delay(login_link_id=link_id, token=token))
+    enqueue_on_commit(login_link_email_task, login_link_id=link.pk, token=token)
 
 
 def login_link_consume(*, token: str) -> User:

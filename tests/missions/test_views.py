@@ -457,3 +457,40 @@ def test_privacy_page_shows_consent_version(client):
     response = client.get(reverse("missions:privacy"))
 
     assert "2026-11-v1" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("sectors", [str(2**63)]),
+        ("certifications", [str(2**64)]),
+        ("email", "a" * 250 + "@carthage.example"),
+    ],
+)
+def test_interest_out_of_range_values_get_a_message_not_a_500(
+    client, mission, sector, field, value
+):
+    response = post_interest(client, mission, form_data(mission, sector, **{field: value}))
+
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.content.decode()
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["١٢٣٤٥٦٧A/A/M/000", "１２３４５６７A/A/M/000", "1234567A/A/M/०००", "۱۲۳۴۵۶۷a/a/m/000"],
+)
+def test_interest_tax_id_in_other_scripts_digits_is_the_same_company(
+    client, mission, sector, typed
+):
+    company = Company.objects.create(legal_name="Carthage", tax_id="1234567AAM000")
+
+    response = post_interest(
+        client, mission, form_data(mission, sector, tax_id=typed, phone="+٢١٦ ٧١ ٢٣٤ ٥٦٧")
+    )
+
+    assert response.status_code == 302
+    assert list(Company.objects.all()) == [company]
+    claim = RepresentativeClaim.objects.get()
+    assert (claim.company, claim.phone) == (company, "+21671234567")

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from partners.validators import (
+    ascii_digits,
     format_tax_id,
     normalize_phone,
     normalize_tax_id,
@@ -142,3 +143,22 @@ def test_validate_e164_other_form_raises_validation_error(value):
         validate_e164(value)
 
     assert excinfo.value.code == "invalid_phone"
+
+
+@pytest.mark.parametrize(
+    ("typed", "ascii"),
+    [
+        ("١٢٣٤٥٦٧", "1234567"),  # Arabic-Indic
+        ("۱۲۳۴۵۶۷", "1234567"),  # Persian (extended Arabic-Indic)
+        ("１２３ＡＢ", "123AB"),  # full-width digits and letters
+        ("०००", "000"),  # Devanagari
+        ("+216 71", "+216 71"),
+    ],
+)
+def test_ascii_digits_any_script_becomes_ascii(typed, ascii):
+    assert ascii_digits(typed) == ascii
+
+
+def test_validate_tax_id_refuses_look_alike_letters_of_other_scripts():
+    with pytest.raises(ValidationError):
+        validate_tax_id("1234567А")  # Cyrillic А, not Latin A

@@ -694,6 +694,8 @@ def test_profile_invalid_post_keeps_typed_values(rep_a, company_a):
         {"size": "gigantic"},
         {"governorate": "<script>"},
         {"sectors": ["x"]},
+        {"sectors": [str(2**63)]},
+        {"certifications": [str(2**64), "-" + str(2**63 + 1)]},
         {"export_markets": ["ZZZ"]},
         {"city": "a\x00b"},
         {"description": "x" * 6000},

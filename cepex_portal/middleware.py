@@ -1,0 +1,59 @@
+"""Middleware of the portal."""
+
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+_URLENCODED = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _urlencoded_is_utf8(data: bytes) -> bool:
+    for pair in data.split(b"&"):
+        for part in pair.split(b"=", 1):
+            if not _valid_utf8(unquote_to_bytes(part.replace(b"+", b" "))):
+                return False
+    return True
+
+
+class RejectInvalidUTF8Middleware:
+    """Refuse with 400 a query string or form body that is not valid UTF-8.
+
+    Django decodes such bytes with replacement characters, so "Soci\\xe9t\\xe9" would be
+    stored as "Soci�t�": garbage kept forever in a company's record. Form bodies are checked
+    byte for byte when URL-encoded; in multipart bodies Django has already replaced the bad
+    bytes, so a text field holding U+FFFD (which nobody types) is refused instead. Uploaded
+    files are never looked at.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _urlencoded_is_utf8(request.META.get("QUERY_STRING", "").encode("latin-1")):
+            return self._refuse()
+        if request.method == "POST":
+            content_type = request.content_type or ""
+            if content_type == _URLENCODED and not _urlencoded_is_utf8(request.body):
+                return self._refuse()
+            if content_type == _MULTIPART and any(
+                "\ufffd" in value for values in request.POST.lists() for value in values[1]
+            ):
+                return self._refuse()
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse() -> HttpResponse:
+        return HttpResponseBadRequest(
+            _("The form was sent in an encoding the portal cannot read. Send it again as UTF-8."),
+            content_type="text/plain; charset=utf-8",
+        )

@@ -1,0 +1,62 @@
+"""Every form field that lands in a bounded column says so (issue 6: an e-mail address of
+255 to 320 characters passed the form and made PostgreSQL raise DataError, a 500).
+
+Each public or company-space form is walked field by field against the model field it is
+stored in; a new text field without a limit, or with a limit wider than its column, fails.
+"""
+
+import pytest
+from django import forms
+
+from cepex_portal.models import User
+from missions.forms import ApplicationFieldsForm, InterestForm
+from missions.models import Application, WishedPartner
+from partners.forms import CompanyProfileForm, ContactDetailsForm, LoginRequestForm, WishForm
+from partners.models import Company, Contact, PartnerOrganisation
+
+# Fields normalised before storage, where what people type is longer than what is kept:
+# "1234567 / a / a / m / 000" is stored as 1234567AAM000, "+216 71 234 567" as +21671234567.
+NORMALISED = {"tax_id", "phone"}
+
+FORMS = [
+    (InterestForm, [Company, Contact, Application]),
+    (ApplicationFieldsForm, [Application]),
+    (CompanyProfileForm, [Company]),
+    (ContactDetailsForm, [Contact]),
+    (LoginRequestForm, [User]),
+    (WishForm, [WishedPartner]),
+]
+
+
+def _form_instance(form_class):
+    if form_class is InterestForm:
+        return form_class(partners=[PartnerOrganisation(pk=1, name="BioWin")])
+    return form_class()
+
+
+def _column(models, name):
+    for model in models:
+        try:
+            return model._meta.get_field(name)
+        except Exception:  # noqa: S112 - not this model's field; try the next one
+            continue
+    return None
+
+
+@pytest.mark.parametrize(("form_class", "models"), FORMS, ids=[f.__name__ for f, _ in FORMS])
+def test_form_text_fields_fit_their_columns(form_class, models):
+    form = _form_instance(form_class)
+    too_wide = []
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or name in NORMALISED:
+            continue
+        if name.startswith("wish_1_"):
+            column = _column([WishedPartner], name.removeprefix("wish_1_"))
+        else:
+            column = _column(models, name)
+        if column is None or getattr(column, "max_length", None) is None:
+            continue
+        if field.max_length is None or field.max_length > column.max_length:
+            too_wide.append((name, field.max_length, column.max_length))
+
+    assert too_wide == []
