@@ -105,7 +105,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "cepex_portal.User"
 LOGIN_URL = "partners:login"
-LOGIN_REDIRECT_URL = "partners:space"
+# Staff to the admin, representatives to their company space (also when an off-site
+# ?next= was refused).
+LOGIN_REDIRECT_URL = "after_login"
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
@@ -197,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# The language cookie travels like the session cookie: HTTPS only when it does, never sent
+# by other sites' requests, unreadable by scripts.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -205,6 +212,11 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Reverse proxies of our own in front of the portal (each appends to X-Forwarded-For);
+# the rate limits take the client's address from there. 0: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # A strict Content Security Policy: no inline script or style anywhere, nothing from a CDN.
 CONTENT_SECURITY_POLICY = {
@@ -225,6 +237,9 @@ CONTENT_SECURITY_POLICY = {
 # Public forms: how many submissions one IP address may make, per window.
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=10)
 PUBLIC_FORM_RATE_WINDOW_SECONDS = env.int("PUBLIC_FORM_RATE_WINDOW_SECONDS", default=3600)
+# The login-link form, per IP address and per e-mail address typed, per window (the same).
+LOGIN_RATE_LIMIT_PER_IP = env.int("LOGIN_RATE_LIMIT_PER_IP", default=20)
+LOGIN_RATE_LIMIT_PER_ADDRESS = env.int("LOGIN_RATE_LIMIT_PER_ADDRESS", default=5)
 
 # Version of the privacy notice that applicants consent to; stored with every consent.
 CONSENT_TEXT_VERSION = "2026-11-v1"

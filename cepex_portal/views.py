@@ -1,8 +1,10 @@
-"""Project-wide views: the health check."""
+"""Project-wide views: the health check, and where a login lands."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,3 +42,18 @@ def health(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "error", "database": database, "broker": broker},
         status=200 if healthy else 503,
     )
+
+
+@login_required
+@require_GET
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Logged-in users: staff to the admin, representatives to their company space.
+
+    Where a login goes when it was given no safe ``next`` (an off-site one is dropped):
+    staff who logged into the admin must not land on a company page that refuses them.
+    """
+    if request.user.is_staff:
+        return redirect("admin:index")
+    if getattr(request.user, "company_id", None):
+        return redirect("partners:space")
+    return redirect("missions:list")

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from .services import representative_set_language
 
@@ -46,11 +47,14 @@ def company_member_required(view: Callable[..., HttpResponse]) -> Callable[..., 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen in dict(settings.LANGUAGES):
             representative_set_language(user=user, language=chosen)
-            return view(request, *args, **kwargs)
-        translation.activate(user.language)
-        request.LANGUAGE_CODE = user.language
-        response = view(request, *args, **kwargs)
-        set_language_cookie(response, user.language)
+            response = view(request, *args, **kwargs)
+        else:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+            response = view(request, *args, **kwargs)
+            set_language_cookie(response, user.language)
+        # One company's data: no shared cache keeps it, no browser stores it on disk.
+        patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
         return response
 
     return wrapper

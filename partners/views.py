@@ -5,6 +5,7 @@ Every page but the login ones is for a representative of a company
 other company's id in a URL is a 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cepex_portal.ratelimit import client_ip, hashed, rate_limit_hit
 from missions.forms import ApplicationFieldsForm
 from missions.selectors import mission_partner_choices
 from missions.services import application_update, application_update_refused
@@ -61,7 +63,24 @@ def login_request(request: HttpRequest) -> HttpResponse:
         return redirect("partners:space")
     form = LoginRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login_link_request(email=form.cleaned_data["email"], language=translation.get_language())
+        email = form.cleaned_data["email"]
+        window = settings.PUBLIC_FORM_RATE_WINDOW_SECONDS
+        # Both counters count every attempt, known address or not: the limit must not tell
+        # which addresses exist.
+        by_ip = rate_limit_hit(
+            key=f"login:ip:{client_ip(request)}",
+            limit=settings.LOGIN_RATE_LIMIT_PER_IP,
+            window_seconds=window,
+        )
+        by_address = rate_limit_hit(
+            key=f"login:address:{hashed(email)}",
+            limit=settings.LOGIN_RATE_LIMIT_PER_ADDRESS,
+            window_seconds=window,
+        )
+        if by_ip or by_address:
+            form.add_error(None, _("Too many login requests. Please try again in an hour."))
+            return render(request, "partners/login.html", {"form": form}, status=429)
+        login_link_request(email=email, language=translation.get_language())
         return redirect("partners:login_sent")
     return render(request, "partners/login.html", {"form": form})
 
