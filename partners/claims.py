@@ -81,7 +81,7 @@ def claim_verify_email(*, claim_id: int, email: str) -> RepresentativeClaim | No
     Idempotent: a second visit changes nothing.
     """
     claim = (
-        RepresentativeClaim.objects.select_for_update()
+        RepresentativeClaim.objects.select_for_update(of=("self",))
         .select_related("company", "contact")
         .filter(pk=claim_id, email__iexact=email)
         .first()
@@ -161,7 +161,7 @@ def _decide(
 
 def _locked_pending(claim: RepresentativeClaim) -> RepresentativeClaim:
     claim = (
-        RepresentativeClaim.objects.select_for_update()
+        RepresentativeClaim.objects.select_for_update(of=("self",))
         .select_related("company", "contact")
         .get(pk=claim.pk)
     )

@@ -281,7 +281,9 @@ def test_sector_ordering_is_position_then_name():
 @pytest.mark.django_db
 def test_claim_unknown_status_raises_integrity_error():
     with violates("claim_status_valid"):
-        RepresentativeClaimFactory(status="stolen")
+        RepresentativeClaimFactory(
+            status="stolen", email_verified_at=timezone.now(), decided_at=timezone.now()
+        )
 
 
 @pytest.mark.django_db
