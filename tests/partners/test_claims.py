@@ -227,7 +227,7 @@ def test_claim_decision_email_tells_what_became_of_the_application(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     mission = MissionFactory(title="Wallonie biotech")
-    claim = _pending(email="nadia@co.example")
+    claim = _pending(email="nadia@co.example", language="en")
     _held(claim, mission)
 
     with django_capture_on_commit_callbacks(execute=True):
