@@ -30,7 +30,9 @@ class User(AbstractUser):
     company = models.ForeignKey(
         "partners.Company",
         verbose_name=_("company"),
-        on_delete=models.SET_NULL,
+        # A company with representatives is not deleted by accident: staff first remove or
+        # reassign its accounts (a representative must never become a plain account).
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="users",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "missions",
     "matchmaking",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +105,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # --- Authentication -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "cepex_portal.User"
-LOGIN_URL = "partners:login"
+LOGIN_URL = "space:login"
 # Staff to the admin, representatives to their company space (also when an off-site
 # ?next= was refused).
 LOGIN_REDIRECT_URL = "after_login"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("welcome/", views.after_login, name="after_login"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("company/", include("partners.urls")),
-    path("", include("missions.urls")),
+    # The faces, by dotted name: the site's plumbing imports no app of ours.
+    path("company/", include("portal.urls.space")),
+    path("", include("portal.urls.public")),
 ]

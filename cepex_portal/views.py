@@ -55,5 +55,5 @@ def after_login(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         return redirect("admin:index")
     if getattr(request.user, "company_id", None):
-        return redirect("partners:space")
-    return redirect("missions:list")
+        return redirect("space:home")
+    return redirect("portal:list")

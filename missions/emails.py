@@ -51,7 +51,7 @@ def send_submission_received(*, claim: RepresentativeClaim, mission: Mission) ->
     repeats the company name as the sender typed it, never the name on record.
     """
     token = email_verification_token(claim=claim)
-    verify_url = settings.SITE_URL + reverse("missions:verify_email", args=[token])
+    verify_url = settings.SITE_URL + reverse("portal:verify_email", args=[token])
     with translation.override(claim.language):
         context = {
             "contact_name": claim.full_name,
@@ -79,7 +79,7 @@ def send_application_confirmation(*, application: Application) -> None:
             "contact_name": application.contact.full_name if application.contact else "",
             "company_name": application.company.legal_name,
             "space_url": settings.SITE_URL
-            + reverse("partners:application_detail", args=[application.pk]),
+            + reverse("space:application_detail", args=[application.pk]),
         },
     )
 
@@ -92,7 +92,7 @@ def send_application_decision(*, application: Application) -> None:
         ApplicationStatus.REJECTED,
     ):
         return
-    login_url = settings.SITE_URL + reverse("partners:login")
+    login_url = settings.SITE_URL + reverse("space:login")
     _send(
         application=application,
         template="application_decision",

@@ -2,10 +2,10 @@
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
-from partners.models import PartnerOrganisation
+from partners.models import Company, PartnerOrganisation
 
 from .enums import SEATED_STATUSES, MissionStatus
-from .models import Application, Mission, MissionPartner, ProgrammeItem
+from .models import Application, Mission, MissionPartner, ProgrammeItem, WishedPartner
 
 
 def mission_list_public() -> QuerySet[Mission]:
@@ -54,3 +54,19 @@ def mission_partner_choices(*, mission: Mission) -> QuerySet[PartnerOrganisation
 def company_application_for(*, company_id: int, mission: Mission) -> Application | None:
     """The application of a company to a mission, if it made one."""
     return Application.objects.filter(company_id=company_id, mission=mission).first()
+
+
+def company_applications(*, company: Company | int) -> QuerySet[Application]:
+    """The applications of a company (or company id), with mission, objectives and wishes.
+
+    The number of queries does not grow with the number of applications.
+    """
+    return (
+        Application.objects.filter(company=company)
+        .select_related("mission")
+        .prefetch_related(
+            "objectives",
+            Prefetch("wishes", queryset=WishedPartner.objects.select_related("partner")),
+        )
+        .order_by("-mission__starts_on", "-pk")
+    )

@@ -8,17 +8,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from missions.models import Application
-
-from .claims import claim_approve, claim_decline, contacts_confirm
 from .enums import ClaimStatus
 from .models import (
     COMPANY_PROFILE_FIELDS,
@@ -30,8 +25,11 @@ from .models import (
     PartnerOrganisation,
     RepresentativeClaim,
     Sector,
+    TravelTime,
+    Venue,
 )
 from .resources import CompanyResource, ContactResource, PartnerOrganisationResource
+from .services import claim_approve, claim_decline, contacts_confirm
 from .validators import normalize_tax_id, validate_tax_id
 
 
@@ -107,26 +105,6 @@ class CompanyRevisionInline(admin.TabularInline):
         return False
 
 
-class CompanyApplicationInline(admin.TabularInline):
-    """The company's history across missions; decisions are taken on each application."""
-
-    model = Application
-    fields = ("mission", "status", "submitted_at", "decided_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("mission", "company")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 def _https_url_fields(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"
@@ -151,7 +129,6 @@ class CompanyAdmin(PortalImportExportAdmin):
         "city",
         "size",
         "sector_list",
-        "application_count",
         "is_example",
     )
     list_filter = ("governorate", "size", "sectors", "certifications", "is_example")
@@ -167,23 +144,10 @@ class CompanyAdmin(PortalImportExportAdmin):
         ),
         (_("Record"), {"fields": ("is_example", "created_at", "updated_at")}),
     )
-    inlines = (CompanyContactInline, CompanyApplicationInline, CompanyRevisionInline)
+    inlines = (CompanyContactInline, CompanyRevisionInline)
 
     def get_queryset(self, request):
-        # A correlated subquery, not Count() over a join: no GROUP BY over the whole row.
-        applications = (
-            Application.objects.filter(company=OuterRef("pk"))
-            .order_by()
-            .values("company")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(application_total=Coalesce(Subquery(applications), 0))
-            .prefetch_related("sectors")
-        )
+        return super().get_queryset(request).prefetch_related("sectors")
 
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).prefetch_related("sectors", "certifications")
@@ -205,10 +169,6 @@ class CompanyAdmin(PortalImportExportAdmin):
     @admin.display(description=_("sectors"))
     def sector_list(self, obj: Company) -> str:
         return ", ".join(sector.display_name for sector in obj.sectors.all())
-
-    @admin.display(description=_("applications"), ordering="application_total")
-    def application_count(self, obj: Company) -> int:
-        return obj.application_total
 
 
 @admin.register(CompanyRevision)
@@ -273,6 +233,26 @@ class KeyFigureAdmin(admin.ModelAdmin):
     list_select_related = ("organisation",)
     search_fields = ("organisation__name", "organisation__short_name", "source")
     autocomplete_fields = ("organisation",)
+
+
+# --- Venues ----------------------------------------------------------------------------------
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ("name", "city", "country", "tables", "address")
+    list_filter = (("country", CountryFilter), "city")
+    search_fields = ("name", "city", "address")
+
+
+@admin.register(TravelTime)
+class TravelTimeAdmin(admin.ModelAdmin):
+    """Either order of the two venues may be typed: the model stores the pair once."""
+
+    list_display = ("from_venue", "to_venue", "minutes")
+    list_select_related = ("from_venue", "to_venue")
+    search_fields = ("from_venue__name", "from_venue__city", "to_venue__name", "to_venue__city")
+    autocomplete_fields = ("from_venue", "to_venue")
 
 
 # --- Contacts --------------------------------------------------------------------------------

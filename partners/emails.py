@@ -35,8 +35,8 @@ def send_login_link(*, user: User, token: str) -> None:
         context = {
             "user": user,
             "company": user.company,
-            "login_url": settings.SITE_URL + reverse("partners:login_confirm", args=[token]),
-            "request_url": settings.SITE_URL + reverse("partners:login"),
+            "login_url": settings.SITE_URL + reverse("space:login_confirm", args=[token]),
+            "request_url": settings.SITE_URL + reverse("space:login"),
             "max_age_minutes": settings.LOGIN_LINK_MAX_AGE_MINUTES,
         }
         subject = render_to_string("partners/emails/login_link_subject.txt", context)
@@ -52,7 +52,7 @@ def send_login_link(*, user: User, token: str) -> None:
 
 def send_claim_approval_request(*, claim: RepresentativeClaim, approver: Contact) -> None:
     """Ask a confirmed representative whether the claimant speaks for their company."""
-    from .claims import claim_decision_token
+    from .services import claim_decision_token
 
     if not approver.email:
         return
@@ -65,7 +65,7 @@ def send_claim_approval_request(*, claim: RepresentativeClaim, approver: Contact
             "claim": claim,
             "approver": approver,
             "company": claim.company,
-            "decide_url": settings.SITE_URL + reverse("partners:claim_decide", args=[token]),
+            "decide_url": settings.SITE_URL + reverse("space:claim_decide", args=[token]),
             "max_age_days": settings.CLAIM_DECISION_MAX_AGE_DAYS,
         },
     )
@@ -88,6 +88,6 @@ def send_claim_decision(*, claim: RepresentativeClaim) -> None:
             "claim": claim,
             "company": claim.company,
             "held_applications": held,
-            "login_url": settings.SITE_URL + reverse("partners:login"),
+            "login_url": settings.SITE_URL + reverse("space:login"),
         },
     )

@@ -1,14 +1,13 @@
-"""Reads for the company space: every queryset is limited to one company.
+"""Reads on companies and their people: every queryset is limited to one company.
 
 A representative sees their own company only, so each selector takes the company and filters
 on it; views then use ``get_object_or_404`` on the result, and another company's id is a 404.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django_countries import countries
 
 from cepex_portal.models import LoginLink
-from missions.models import Application, WishedPartner
 
 from .enums import ClaimStatus
 from .models import (
@@ -20,22 +19,6 @@ from .models import (
     RepresentativeClaim,
     Sector,
 )
-
-
-def company_applications(*, company: Company | int) -> QuerySet[Application]:
-    """The applications of a company (or company id), with mission, objectives and wishes.
-
-    The number of queries does not grow with the number of applications.
-    """
-    return (
-        Application.objects.filter(company=company)
-        .select_related("mission")
-        .prefetch_related(
-            "objectives",
-            Prefetch("wishes", queryset=WishedPartner.objects.select_related("partner")),
-        )
-        .order_by("-mission__starts_on", "-pk")
-    )
 
 
 def company_profile_get(*, company_id: int) -> Company:
@@ -106,10 +89,8 @@ def company_revision_rows(*, company: Company, limit: int = 10) -> list[dict]:
 
 def claims_pending(*, company: Company | int) -> QuerySet[RepresentativeClaim]:
     """Claims on a company whose claimant proved their address, awaiting a decision."""
-    return (
-        RepresentativeClaim.objects.filter(company=company, status=ClaimStatus.PENDING)
-        .prefetch_related("held_applications__mission")
-        .order_by("created_at", "pk")
+    return RepresentativeClaim.objects.filter(company=company, status=ClaimStatus.PENDING).order_by(
+        "created_at", "pk"
     )
 
 

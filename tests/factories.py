@@ -12,12 +12,18 @@ from missions.models import (
     Mission,
     MissionPartner,
     ProgrammeItem,
-    TravelTime,
-    Venue,
     WishedPartner,
 )
 from partners.enums import CompanySize, PartnerKind
-from partners.models import Company, Contact, PartnerOrganisation, RepresentativeClaim, Sector
+from partners.models import (
+    Company,
+    Contact,
+    PartnerOrganisation,
+    RepresentativeClaim,
+    Sector,
+    TravelTime,
+    Venue,
+)
 
 
 def _tax_id(n: int) -> str:

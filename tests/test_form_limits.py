@@ -9,10 +9,10 @@ import pytest
 from django import forms
 
 from cepex_portal.models import User
-from missions.forms import ApplicationFieldsForm, InterestForm
 from missions.models import Application, WishedPartner
-from partners.forms import CompanyProfileForm, ContactDetailsForm, LoginRequestForm, WishForm
 from partners.models import Company, Contact, PartnerOrganisation
+from portal.forms.public import ApplicationFieldsForm, InterestForm
+from portal.forms.space import CompanyProfileForm, ContactDetailsForm, LoginRequestForm, WishForm
 
 # Fields normalised before storage, where what people type is longer than what is kept:
 # "1234567 / a / a / m / 000" is stored as 1234567AAM000, "+216 71 234 567" as +21671234567.

@@ -8,6 +8,6 @@ The times of a mission's programme are shown and typed in the mission's own time
 in the server's: staff read "09:00" in Brussels as the delegation will live it.
 """
 
-from . import applications, missions
+from . import applications, companies, missions
 
-__all__ = ["applications", "missions"]
+__all__ = ["applications", "companies", "missions"]

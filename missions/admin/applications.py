@@ -24,8 +24,8 @@ from partners.models import Sector
 
 from .. import services
 from ..enums import ApplicationStatus, Objective
-from ..forms import validate_pdf_upload
 from ..models import Application, ApplicationObjective, HeldApplication, WishedPartner
+from ..validators import validate_pdf_upload
 from .common import count_children
 
 # The decisions staff take on an application, in the order of the buttons.

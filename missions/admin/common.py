@@ -1,5 +1,7 @@
 """Helpers shared by the admins of the missions app: counts and mission-local times."""
 
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -7,9 +9,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from ..models import TIME_ZONE_CHOICES, Mission
+from ..models import Mission
 
-KNOWN_TIME_ZONES = frozenset(name for name, _label in TIME_ZONE_CHOICES)
+KNOWN_TIME_ZONES = frozenset(zoneinfo.available_timezones())
 
 # The decisions staff take on an application, in the order of the buttons.
 

@@ -6,6 +6,7 @@ in the server's: staff read "09:00" in Brussels as the delegation will live it.
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django_countries.filters import CountryFilter
 
 from .. import services
 from ..enums import MissionStatus
-from ..models import Application, Mission, MissionPartner, ProgrammeItem, TravelTime, Venue
+from ..models import Application, Mission, MissionPartner, ProgrammeItem, time_zone_choices
 from .common import (
     MissionTimeZoneMixin,
     count_children,
@@ -76,8 +77,26 @@ class MissionApplicationInline(admin.TabularInline):
         return False
 
 
+class MissionAdminForm(forms.ModelForm):
+    """Time zones offered from this machine's tz database; capacity checked by the service."""
+
+    class Meta:
+        model = Mission
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+        widgets = {"time_zone": forms.Select(choices=time_zone_choices)}
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk is not None:
+            refused = services.mission_capacity_refused(mission=self.instance, capacity=capacity)
+            if refused is not None:
+                raise refused
+        return capacity
+
+
 @admin.register(Mission)
 class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
+    form = MissionAdminForm
     list_display = (
         "title",
         "kind",
@@ -138,6 +157,16 @@ class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
                 seated_total=count_children(Application.objects.seated(), "mission"),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        """A new capacity goes through the service: it promotes the wait-list."""
+        capacity = obj.capacity
+        if change and "capacity" in form.changed_data:
+            obj.capacity = form.initial["capacity"]
+        super().save_model(request, obj, form, change)
+        if obj.capacity != capacity:
+            services.mission_set_capacity(mission=obj, capacity=capacity, by=request.user)
+            obj.capacity = capacity
 
     def getmission_time_zone(self, request, object_id) -> str | None:
         if object_id:
@@ -254,23 +283,3 @@ class MissionPartnerAdmin(admin.ModelAdmin):
     list_select_related = ("organisation", "mission")
     search_fields = ("organisation__name", "organisation__short_name", "mission__title")
     autocomplete_fields = ("mission", "organisation")
-
-
-# --- Venues ----------------------------------------------------------------------------------
-
-
-@admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
-    list_display = ("name", "city", "country", "tables", "address")
-    list_filter = (("country", CountryFilter), "city")
-    search_fields = ("name", "city", "address")
-
-
-@admin.register(TravelTime)
-class TravelTimeAdmin(admin.ModelAdmin):
-    """Either order of the two venues may be typed: the model stores the pair once."""
-
-    list_display = ("from_venue", "to_venue", "minutes")
-    list_select_related = ("from_venue", "to_venue")
-    search_fields = ("from_venue__name", "from_venue__city", "to_venue__name", "to_venue__city")
-    autocomplete_fields = ("from_venue", "to_venue")

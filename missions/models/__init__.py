@@ -8,12 +8,16 @@ from .applications import (
     WishedPartner,
     brochure_upload_to,
 )
-from .missions import TIME_ZONE_CHOICES, Mission, MissionPartner, MissionQuerySet
+from .missions import (
+    Mission,
+    MissionPartner,
+    MissionQuerySet,
+    time_zone_choices,
+    validate_time_zone,
+)
 from .programme import ProgrammeItem
-from .venues import TravelTime, TravelTimeQuerySet, Venue
 
 __all__ = [
-    "TIME_ZONE_CHOICES",
     "Application",
     "ApplicationObjective",
     "ApplicationQuerySet",
@@ -22,9 +26,8 @@ __all__ = [
     "MissionPartner",
     "MissionQuerySet",
     "ProgrammeItem",
-    "TravelTime",
-    "TravelTimeQuerySet",
-    "Venue",
     "WishedPartner",
     "brochure_upload_to",
+    "time_zone_choices",
+    "validate_time_zone",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cepex_portal.models import TimeStampedModel
+from cepex_portal.storage import private_storage
 from partners.models import Company, Contact, PartnerOrganisation, RepresentativeClaim
 
 from ..enums import (
@@ -19,7 +20,6 @@ from ..enums import (
     Objective,
     WishPriority,
 )
-from ..storage import private_storage
 from .missions import Mission
 
 
@@ -77,7 +77,7 @@ class Application(TimeStampedModel):
     )
     consent_text_version = models.CharField(_("consent text version"), max_length=20)
     consent_at = models.DateTimeField(_("consent given at"))
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,7 +18,22 @@ from ..enums import (
     MissionStatus,
 )
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+def validate_time_zone(value: str) -> None:
+    """A name of the IANA database this machine has (not frozen into a migration: a tzdata
+    update adds zones without asking for one).
+    """
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone; use a name such as Europe/Brussels."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The time zones for a form's select, read when the form is built."""
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 class MissionQuerySet(models.QuerySet):
@@ -55,18 +70,22 @@ class Mission(TimeStampedModel):
     time_zone = models.CharField(
         _("local time zone"),
         max_length=64,
-        choices=TIME_ZONE_CHOICES,
+        validators=[validate_time_zone],
         default=settings.TIME_ZONE,
         help_text=_("Times of the programme are shown and typed in this time zone."),
     )
-    starts_on = models.DateField(_("starts on"))
+    starts_on = models.DateField(_("starts on"), db_index=True)
     ends_on = models.DateField(_("ends on"))
     application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"), default=10, help_text=_("How many companies the delegation takes.")
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=MissionStatus.choices, default=MissionStatus.DRAFT
+        _("status"),
+        max_length=20,
+        choices=MissionStatus.choices,
+        default=MissionStatus.DRAFT,
+        db_index=True,
     )
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), related_name="missions", blank=True

@@ -1,18 +1,26 @@
 """The programme of a mission: delegation-wide items that block everyone's time."""
 
+from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from cepex_portal.constraints import PostgresExclusionConstraint
 from cepex_portal.models import TimeStampedModel
-from partners.models import PartnerOrganisation
+from partners.models import PartnerOrganisation, Venue
 
 from ..enums import (
     ProgrammeItemKind,
 )
 from .missions import Mission
-from .venues import Venue
+
+
+class TsTzRange(Func):
+    """``tstzrange(start, end, '[)')``: the half-open span of an item."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
 
 
 class ProgrammeItem(TimeStampedModel):
@@ -51,6 +59,17 @@ class ProgrammeItem(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="programmeitem_ends_after_start"
             ),
+            # Every delegate attends every item: two items of one mission never overlap.
+            PostgresExclusionConstraint(
+                name="programmeitem_no_overlap_per_mission",
+                expressions=[
+                    ("mission", RangeOperators.EQUAL),
+                    (
+                        TsTzRange("starts_at", "ends_at", RangeBoundary()),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,7 +80,7 @@ class ProgrammeItem(TimeStampedModel):
             return
         if self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("An item must end after it starts.")})
-        # The database has the same rule on PostgreSQL (migration 0003, exclusion constraint).
+        # The database has the same rule on PostgreSQL (the exclusion constraint above).
         overlapping = (
             ProgrammeItem.objects.filter(
                 mission_id=self.mission_id, starts_at__lt=self.ends_at, ends_at__gt=self.starts_at

@@ -61,7 +61,7 @@ def test_interest_form_mail_server_down_saves_and_answers_normally(
     }
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("missions:interest", args=[mission.slug]), data)
+        response = client.post(reverse("portal:interest", args=[mission.slug]), data)
 
     assert response.status_code == 302
     assert Application.objects.count() == 1
@@ -73,7 +73,7 @@ def test_login_link_mail_server_down_same_answer_known_or_not(
     answers = []
     for email in (company_a_user.email, "nobody@nowhere.example"):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("partners:login"), {"email": email})
+            response = client.post(reverse("space:login"), {"email": email})
         answers.append((response.status_code, response.get("Location")))
 
-    assert answers[0] == answers[1] == (302, reverse("partners:login_sent"))
+    assert answers[0] == answers[1] == (302, reverse("space:login_sent"))

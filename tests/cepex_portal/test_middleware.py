@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def url():
-    return reverse("missions:interest", args=[MissionFactory(slug="m").slug])
+    return reverse("portal:interest", args=[MissionFactory(slug="m").slug])
 
 
 def test_urlencoded_body_with_invalid_utf8_refused(client, url):

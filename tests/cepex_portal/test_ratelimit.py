@@ -47,7 +47,7 @@ def test_interest_rate_limit_counts_each_client_behind_the_proxy(client, setting
     settings.PUBLIC_FORM_RATE_LIMIT = 1
     from tests.factories import MissionFactory
 
-    url = reverse("missions:interest", args=[MissionFactory(slug="m").slug])
+    url = reverse("portal:interest", args=[MissionFactory(slug="m").slug])
     first = client.post(url, {}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.1")
     other = client.post(url, {}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.2")
     again = client.post(url, {}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.1")
@@ -59,7 +59,7 @@ def test_login_rate_limit_per_address_same_for_known_and_unknown(
     client, settings, company_a_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     settings.LOGIN_RATE_LIMIT_PER_ADDRESS = 2
-    url = reverse("partners:login")
+    url = reverse("space:login")
     statuses = {}
     for email in (company_a_user.email, "nobody@nowhere.example"):
         with django_capture_on_commit_callbacks(execute=True):
@@ -75,7 +75,7 @@ def test_login_rate_limit_per_address_same_for_known_and_unknown(
 
 def test_login_rate_limit_per_ip(client, settings):
     settings.LOGIN_RATE_LIMIT_PER_IP = 3
-    url = reverse("partners:login")
+    url = reverse("space:login")
 
     statuses = [
         client.post(url, {"email": f"person{n}@example.com"}).status_code for n in range(40)
@@ -89,7 +89,7 @@ def test_login_rate_limited_answer_keeps_the_address_and_says_why(client, settin
     settings.LOGIN_RATE_LIMIT_PER_IP = 0
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    response = client.post(reverse("partners:login"), {"email": "a@b.example"})
+    response = client.post(reverse("space:login"), {"email": "a@b.example"})
 
     assert response.status_code == 429
     assert "Too many login requests" in response.content.decode()

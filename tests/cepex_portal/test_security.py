@@ -39,14 +39,14 @@ def test_after_login_sends_representatives_to_their_space(client, company_a_user
 
     response = client.get(reverse("after_login"))
 
-    assert response.url == reverse("partners:space")
+    assert response.url == reverse("space:home")
 
 
 # --- Caching and cookies ---------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["partners:space", "partners:profile", "partners:contact_details"])
+@pytest.mark.parametrize("name", ["space:home", "space:profile", "space:contact_details"])
 def test_company_space_pages_are_never_stored(client, company_a_user, name):
     client.force_login(company_a_user)
 

@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from missions.enums import ApplicationStatus, MissionStatus, Objective
-from missions.models import Application, ApplicationObjective, TravelTime
+from missions.models import Application, ApplicationObjective
 from tests.factories import (
     ApplicationFactory,
     MissionFactory,
     ProgrammeItemFactory,
     SectorFactory,
-    VenueFactory,
     WishedPartnerFactory,
 )
 
@@ -590,38 +589,3 @@ def test_programme_item_add_page_without_mission_opens(client, staff):
     response = client.get(reverse("admin:missions_programmeitem_add"))
 
     assert response.status_code == 200
-
-
-# --- Travel times ----------------------------------------------------------------------------
-
-
-def test_travel_time_add_in_reverse_order_is_stored_ordered(client, staff):
-    a = VenueFactory(name="BioPark", city="Charleroi")
-    b = VenueFactory(name="Science park", city="Louvain-la-Neuve")
-    assert b.pk > a.pk
-    client.force_login(staff)
-
-    response = client.post(
-        reverse("admin:missions_traveltime_add"),
-        {"from_venue": b.pk, "to_venue": a.pk, "minutes": 45},
-    )
-
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    travel = TravelTime.objects.get()
-    assert (travel.from_venue, travel.to_venue, travel.minutes) == (a, b, 45)
-
-
-def test_travel_time_add_of_a_known_pair_in_reverse_order_refused(client, staff):
-    a = VenueFactory(name="BioPark", city="Charleroi")
-    b = VenueFactory(name="Science park", city="Louvain-la-Neuve")
-    TravelTime.objects.create(from_venue=a, to_venue=b, minutes=45)
-    client.force_login(staff)
-
-    response = client.post(
-        reverse("admin:missions_traveltime_add"),
-        {"from_venue": b.pk, "to_venue": a.pk, "minutes": 50},
-    )
-
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors
-    assert TravelTime.objects.get().minutes == 45

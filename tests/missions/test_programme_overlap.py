@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from missions.models import ProgrammeItem
 from tests.conftest import requires_postgres
@@ -47,15 +46,6 @@ def test_programme_item_clean_same_time_other_mission_accepted():
     ProgrammeItemFactory(starts_at=NINE, ends_at=NINE + dt.timedelta(hours=1))
 
     _item(MissionFactory(), NINE).full_clean()
-
-
-@requires_postgres
-def test_programme_item_overlap_in_same_mission_refused_by_database():
-    mission = MissionFactory()
-    ProgrammeItemFactory(mission=mission, starts_at=NINE, ends_at=NINE + dt.timedelta(hours=2))
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        _item(mission, NINE + dt.timedelta(minutes=30)).save()
 
 
 @requires_postgres

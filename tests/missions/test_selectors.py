@@ -7,9 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from missions.enums import ApplicationStatus, MissionStatus
-from missions.models import Mission
-from missions.selectors import mission_get_public, mission_list_public, mission_partner_choices
+from missions.enums import ApplicationStatus, MissionStatus, Objective
+from missions.models import ApplicationObjective, Mission
+from missions.selectors import (
+    company_applications,
+    mission_get_public,
+    mission_list_public,
+    mission_partner_choices,
+)
 from partners.enums import KeyFigureKind
 from partners.models import KeyFigure
 from tests.factories import (
@@ -20,6 +25,7 @@ from tests.factories import (
     ProgrammeItemFactory,
     SectorFactory,
     VenueFactory,
+    WishedPartnerFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +208,51 @@ def test_mission_partner_choices_returns_partners_of_that_mission_by_name():
     MissionPartnerFactory()
 
     assert list(mission_partner_choices(mission=mission)) == [alpha, zeta]
+
+
+# --- A company's applications ----------------------------------------------------------------
+
+
+def _application_with_relations(company, days: int):
+    mission = MissionFactory(starts_on=timezone.localdate() + dt.timedelta(days=days))
+    application = ApplicationFactory(mission=mission, company=company)
+    ApplicationObjective.objects.create(application=application, objective=Objective.EXPORT)
+    WishedPartnerFactory(application=application)
+    return application
+
+
+def _read_everything(applications) -> None:
+    for application in applications:
+        _ = application.mission.title
+        _ = [o.objective for o in application.objectives.all()]
+        _ = [w.partner.name for w in application.wishes.all()]
+
+
+def test_company_applications_only_the_company_own(company_a, company_b):
+    mine = _application_with_relations(company_a, days=40)
+    _application_with_relations(company_b, days=40)
+
+    assert list(company_applications(company=company_a)) == [mine]
+    assert list(company_applications(company=company_a.pk)) == [mine]
+
+
+def test_company_applications_latest_mission_first(company_a):
+    soon = _application_with_relations(company_a, days=20)
+    later = _application_with_relations(company_a, days=90)
+
+    assert list(company_applications(company=company_a)) == [later, soon]
+
+
+def test_company_applications_query_count_does_not_grow(company_a):
+    _application_with_relations(company_a, days=30)
+    with CaptureQueriesContext(connection) as one:
+        _read_everything(company_applications(company=company_a))
+
+    for days in range(31, 40):
+        _application_with_relations(company_a, days=days)
+    with CaptureQueriesContext(connection) as ten:
+        applications = list(company_applications(company=company_a))
+        _read_everything(applications)
+
+    assert len(applications) == 10
+    assert len(one) == len(ten) == 3

@@ -1056,5 +1056,5 @@ def test_application_submit_wish_priority_outside_1_to_3_raises(priority):
     with pytest.raises(ValidationError) as excinfo:
         _submit(mission, wishes=[(partner, priority, "")])
 
-    assert excinfo.value.messages == ["A priority is 1, 2 or 3."]
+    assert excinfo.value.messages == ["The priority goes from 1 to 3."]
     assert Application.objects.count() == 0

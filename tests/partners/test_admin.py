@@ -5,13 +5,14 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partners.models import Company, Contact, PartnerOrganisation
+from partners.models import Company, Contact, PartnerOrganisation, TravelTime
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
     ContactFactory,
     PartnerOrganisationFactory,
     SectorFactory,
+    VenueFactory,
 )
 
 COMPANIES_CSV = (
@@ -296,3 +297,38 @@ def test_contact_changelist_filter_partner_contacts(client, staff):
     response = client.get(reverse("admin:partners_contact_changelist"), {"employer": "partner"})
 
     assert list(response.context["cl"].result_list) == [partner_contact]
+
+
+# --- Travel times ----------------------------------------------------------------------------
+
+
+def test_travel_time_add_in_reverse_order_is_stored_ordered(client, staff):
+    a = VenueFactory(name="BioPark", city="Charleroi")
+    b = VenueFactory(name="Science park", city="Louvain-la-Neuve")
+    assert b.pk > a.pk
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:partners_traveltime_add"),
+        {"from_venue": b.pk, "to_venue": a.pk, "minutes": 45},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    travel = TravelTime.objects.get()
+    assert (travel.from_venue, travel.to_venue, travel.minutes) == (a, b, 45)
+
+
+def test_travel_time_add_of_a_known_pair_in_reverse_order_refused(client, staff):
+    a = VenueFactory(name="BioPark", city="Charleroi")
+    b = VenueFactory(name="Science park", city="Louvain-la-Neuve")
+    TravelTime.objects.create(from_venue=a, to_venue=b, minutes=45)
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:partners_traveltime_add"),
+        {"from_venue": b.pk, "to_venue": a.pk, "minutes": 50},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert TravelTime.objects.get().minutes == 45

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import Application, HeldApplication
-from partners.claims import (
+from partners.enums import ClaimStatus
+from partners.models import Contact, RepresentativeClaim
+from partners.services import (
     claim_approve,
     claim_approvers,
     claim_decision_token,
@@ -16,8 +18,6 @@ from partners.claims import (
     claim_from_decision_token,
     claim_verify_email,
 )
-from partners.enums import ClaimStatus
-from partners.models import Contact, RepresentativeClaim
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -277,7 +277,7 @@ def test_claim_decide_page_get_decides_nothing(client):
     approver = ContactFactory(company=claim.company)
     token = claim_decision_token(claim=claim, approver=approver)
 
-    response = client.get(reverse("partners:claim_decide", args=[token]))
+    response = client.get(reverse("space:claim_decide", args=[token]))
 
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")

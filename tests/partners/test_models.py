@@ -1,11 +1,21 @@
 """Partners: the constraints of companies, partner organisations, key figures and contacts."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from partners.enums import ClaimStatus, KeyFigureKind, PartnerKind
-from partners.models import Company, Contact, KeyFigure, PartnerOrganisation, Sector
+from partners.models import (
+    Company,
+    Contact,
+    KeyFigure,
+    PartnerOrganisation,
+    Sector,
+    TravelTime,
+    Venue,
+)
 from tests.constraints import untested_constraints, violates
 from tests.factories import (
     CompanyFactory,
@@ -13,6 +23,7 @@ from tests.factories import (
     PartnerOrganisationFactory,
     RepresentativeClaimFactory,
     SectorFactory,
+    VenueFactory,
 )
 
 
@@ -307,3 +318,136 @@ def test_contact_clean_normalises_phone_typed_in_arabic_indic_digits():
     contact.full_clean()
 
     assert contact.phone == "+21671234567"
+
+
+# --- Venue -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_venue_same_name_and_city_raises_integrity_error():
+    Venue.objects.create(name="Biopark", city="Gosselies", country="BE")
+
+    with violates("venue_unique_name_city"):
+        Venue.objects.create(name="Biopark", city="Gosselies", country="BE")
+
+
+@pytest.mark.django_db
+def test_venue_without_tables_raises_integrity_error():
+    with violates("venue_tables_gte_1"):
+        Venue.objects.create(name="Biopark", city="Gosselies", country="BE", tables=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("latitude", [Decimal("90.000001"), Decimal("-90.000001")])
+def test_venue_latitude_out_of_range_raises_integrity_error(latitude):
+    with violates("venue_latitude_range"):
+        Venue.objects.create(name="Biopark", city="Gosselies", country="BE", latitude=latitude)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("longitude", [Decimal("180.000001"), Decimal("-180.000001")])
+def test_venue_longitude_out_of_range_raises_integrity_error(longitude):
+    with violates("venue_longitude_range"):
+        Venue.objects.create(name="Biopark", city="Gosselies", country="BE", longitude=longitude)
+
+
+@pytest.mark.django_db
+def test_venue_coordinates_at_the_limits_are_allowed():
+    venue = Venue.objects.create(
+        name="Pole",
+        city="Nowhere",
+        country="BE",
+        latitude=Decimal("-90"),
+        longitude=Decimal("180"),
+    )
+
+    venue.refresh_from_db()
+
+    assert (venue.latitude, venue.longitude) == (Decimal("-90"), Decimal("180"))
+
+
+# --- TravelTime ------------------------------------------------------------------------------
+
+
+def _two_venues() -> tuple[Venue, Venue]:
+    low, high = sorted([VenueFactory(), VenueFactory()], key=lambda venue: venue.pk)
+    return low, high
+
+
+@pytest.mark.django_db
+def test_travel_time_same_pair_twice_raises_integrity_error():
+    low, high = _two_venues()
+    TravelTime.objects.create(from_venue=low, to_venue=high, minutes=20)
+
+    with violates("travel_unique_pair"):
+        TravelTime.objects.create(from_venue=low, to_venue=high, minutes=25)
+
+
+@pytest.mark.django_db
+def test_travel_time_pair_in_reverse_order_raises_integrity_error():
+    low, high = _two_venues()
+
+    with violates("travel_pair_ordered"):
+        TravelTime.objects.create(from_venue=high, to_venue=low, minutes=20)
+
+
+@pytest.mark.django_db
+def test_travel_time_from_a_venue_to_itself_raises_integrity_error():
+    venue = VenueFactory()
+
+    with violates("travel_pair_ordered"):
+        TravelTime.objects.create(from_venue=venue, to_venue=venue, minutes=0)
+
+
+@pytest.mark.django_db
+def test_travel_time_negative_minutes_raises_integrity_error():
+    # PositiveSmallIntegerField would refuse -1 in Python; a bulk update goes straight to the
+    # database. PostgreSQL checks constraints in name order, so the column check of the
+    # positive field ("missions_traveltime_minutes_check") is the one it reports.
+    low, high = _two_venues()
+    travel = TravelTime.objects.create(from_venue=low, to_venue=high, minutes=20)
+
+    with violates("travel_minutes_gte_0", reported_as="missions_traveltime_minutes_check"):
+        TravelTime.objects.filter(pk=travel.pk).update(minutes=-1)
+
+
+@pytest.mark.django_db
+def test_travel_time_clean_reversed_pair_swaps_it():
+    low, high = _two_venues()
+    travel = TravelTime(from_venue=high, to_venue=low, minutes=20)
+
+    travel.clean()
+
+    assert (travel.from_venue_id, travel.to_venue_id) == (low.pk, high.pk)
+    assert (travel.from_venue, travel.to_venue) == (low, high)
+
+
+@pytest.mark.django_db
+def test_travel_time_full_clean_then_save_reversed_pair_is_stored_ordered():
+    low, high = _two_venues()
+    travel = TravelTime(from_venue=high, to_venue=low, minutes=20)
+
+    travel.full_clean()
+    travel.save()
+
+    assert list(TravelTime.objects.values_list("from_venue", "to_venue")) == [(low.pk, high.pk)]
+
+
+@pytest.mark.django_db
+def test_travel_time_clean_same_venue_raises_validation_error():
+    venue = VenueFactory()
+    travel = TravelTime(from_venue=venue, to_venue=venue, minutes=0)
+
+    with pytest.raises(ValidationError) as excinfo:
+        travel.clean()
+
+    assert excinfo.value.messages == ["A travel time joins two different venues."]
+
+
+@pytest.mark.django_db
+def test_travel_time_between_finds_pair_in_either_order():
+    low, high = _two_venues()
+    travel = TravelTime.objects.create(from_venue=low, to_venue=high, minutes=20)
+
+    assert list(TravelTime.objects.between(high, low)) == [travel]
+    assert list(TravelTime.objects.between(low, high)) == [travel]

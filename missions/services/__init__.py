@@ -1,0 +1,82 @@
+"""Writes on missions and applications.
+
+- ``missions``: the mission workflow and its capacity;
+- ``selection``: accept, wait-list, reject, confirm, withdraw (one locked transition);
+- ``applications``: applications from the public form, from representatives and from
+  staff, and what is held while a claim is settled;
+- ``wishes``: the one rule for wished partners, and a company's withdrawal.
+"""
+
+from .applications import (
+    HeldOutcome,
+    application_add_by_staff,
+    application_submit,
+    application_submit_as_representative,
+    application_update,
+    application_update_refused,
+    held_applications_discard,
+    held_applications_release,
+)
+from .missions import (
+    MISSION_TRANSITIONS,
+    mission_capacity_refused,
+    mission_close,
+    mission_publish,
+    mission_set_capacity,
+    mission_set_status,
+)
+from .selection import (
+    APPLICATION_TRANSITIONS,
+    DECISIONS,
+    application_accept,
+    application_confirm,
+    application_reject,
+    application_waitlist,
+    application_withdraw,
+    applications_decide,
+    promote_waitlisted,
+)
+from .wishes import (
+    MAX_WISHES,
+    Wish,
+    company_can_withdraw,
+    company_withdraw,
+    wish_check,
+    wishes_check,
+    wishes_locked,
+    wishes_update,
+)
+
+__all__ = [
+    "APPLICATION_TRANSITIONS",
+    "DECISIONS",
+    "MAX_WISHES",
+    "MISSION_TRANSITIONS",
+    "HeldOutcome",
+    "Wish",
+    "application_accept",
+    "application_add_by_staff",
+    "application_confirm",
+    "application_reject",
+    "application_submit",
+    "application_submit_as_representative",
+    "application_update",
+    "application_update_refused",
+    "application_waitlist",
+    "application_withdraw",
+    "applications_decide",
+    "company_can_withdraw",
+    "company_withdraw",
+    "held_applications_discard",
+    "held_applications_release",
+    "mission_capacity_refused",
+    "mission_close",
+    "mission_publish",
+    "mission_set_capacity",
+    "mission_set_status",
+    "promote_waitlisted",
+    "wish_check",
+    "wishes_check",
+    "wishes_locked",
+    "wishes_update",
+]

@@ -1,0 +1,1 @@
+"""Forms of the portal: ``public`` (interest forms) and ``space`` (the company space)."""

@@ -1,0 +1,1 @@
+"""URL confs of the portal: ``public`` (namespace ``portal``) and ``space`` (``space``)."""

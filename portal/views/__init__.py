@@ -1,0 +1,1 @@
+"""Views of the portal: ``public`` (anyone), ``space`` (company representatives)."""

@@ -1,0 +1,206 @@
+"""Public pages of the portal: missions, the interest form, e-mail verification, privacy.
+
+Who may see them: everyone (anonymous visitors included). Draft and cancelled missions are
+never shown; nothing here reveals another company's data.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cepex_portal.ratelimit import client_ip, rate_limit_hit
+from missions import selectors, services
+from missions.emails import EMAIL_VERIFICATION_SALT
+from missions.enums import ApplicationStatus
+from missions.models import Mission
+from partners.enums import ClaimStatus
+from partners.services import claim_verify_email
+
+from ..forms.public import InterestForm, RepresentativeInterestForm
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def mission_list(request: HttpRequest) -> HttpResponse:
+    """Public: open missions first, then the others, most recent first."""
+    missions = list(selectors.mission_list_public())
+    open_missions = [m for m in missions if m.is_accepting_applications]
+    other_missions = [m for m in missions if not m.is_accepting_applications]
+    return render(
+        request,
+        "portal/mission_list.html",
+        {"open_missions": open_missions, "other_missions": other_missions},
+    )
+
+
+def _get_mission_or_404(slug: str) -> Mission:
+    mission = selectors.mission_get_public(slug=slug)
+    if mission is None:
+        raise Http404(_("No such mission."))
+    return mission
+
+
+@require_GET
+def mission_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: a published mission with its programme, partners and deadline."""
+    mission = _get_mission_or_404(slug)
+    return render(request, "portal/mission_detail.html", {"mission": mission})
+
+
+def _is_representative(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and request.user.company_id is not None
+
+
+@require_http_methods(["GET", "POST"])
+def mission_interest(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: the interest form. Refuses everything once the mission stops taking them.
+
+    Anyone may send it, and the answer is the same whatever happened: a stranger who types
+    a known company's tax id learns nothing (see ``services.application_submit``). A
+    logged-in representative gets the short form for their own company instead.
+    """
+    mission = _get_mission_or_404(slug)
+    partners = [mp.organisation for mp in mission.mission_partners.all()]
+    context = {"mission": mission}
+    if not mission.is_accepting_applications:
+        status = 200 if request.method == "GET" else 403
+        return render(request, "portal/interest_closed.html", context, status=status)
+    if _is_representative(request):
+        return _representative_interest(request, mission, partners)
+
+    if request.method == "GET":
+        form = InterestForm(partners=partners)
+        return render(request, "portal/interest_form.html", {**context, "form": form})
+
+    form = InterestForm(request.POST, request.FILES, partners=partners)
+    limited = rate_limit_hit(
+        key=f"interest:{client_ip(request)}",
+        limit=settings.PUBLIC_FORM_RATE_LIMIT,
+        window_seconds=settings.PUBLIC_FORM_RATE_WINDOW_SECONDS,
+    )
+    if limited:
+        form.is_valid()  # show what was typed, with its own errors if any
+        form.add_error(
+            None, _("Too many submissions from your connection. Please try again in an hour.")
+        )
+        return render(request, "portal/interest_form.html", {**context, "form": form}, status=429)
+    if form.is_spam:
+        # A robot filled the hidden field: answer as if all went well, keep nothing.
+        logger.info("honeypot filled on %s from %s", slug, client_ip(request))
+        return _interest_thanks(request, mission)
+    if not form.is_valid():
+        return render(request, "portal/interest_form.html", {**context, "form": form}, status=400)
+    try:
+        services.application_submit(
+            mission=mission,
+            company_data=form.company_data(),
+            contact_data=form.contact_data(),
+            wishes=form.wishes(),
+            language=get_language() or settings.LANGUAGE_CODE,
+            **form.application_data(),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return render(request, "portal/interest_form.html", {**context, "form": form}, status=400)
+    return _interest_thanks(request, mission)
+
+
+def _interest_thanks(request: HttpRequest, mission: Mission) -> HttpResponse:
+    # One answer for a new company, a known one, one that had applied, and a robot.
+    messages.success(
+        request,
+        _("Thank you. To complete your application, open the link we sent to your e-mail."),
+    )
+    return redirect(reverse("portal:interest_done", args=[mission.slug]))
+
+
+def _representative_interest(request: HttpRequest, mission: Mission, partners) -> HttpResponse:
+    """A logged-in representative applies for their own company, or updates its application."""
+    existing = selectors.company_application_for(
+        company_id=request.user.company_id, mission=mission
+    )
+    if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
+        messages.info(
+            request,
+            _("Your company has already applied to this mission: you can update its application."),
+        )
+        return redirect("space:application_edit", pk=existing.pk)
+    context = {"mission": mission, "representative": True}
+    form = RepresentativeInterestForm(
+        request.POST or None, request.FILES or None, partners=partners
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application, _created = services.application_submit_as_representative(
+                mission=mission,
+                user=request.user,
+                wishes=form.wishes(),
+                language=get_language() or settings.LANGUAGE_CODE,
+                **form.application_data(),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Your company's application is recorded."))
+            return redirect("space:application_detail", pk=application.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/interest_form.html", {**context, "form": form}, status=status)
+
+
+@require_GET
+def mission_interest_done(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: after the form, what happens next."""
+    mission = _get_mission_or_404(slug)
+    return render(request, "portal/interest_done.html", {"mission": mission})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """Public, by signed link: the sender of the interest form proves their address.
+
+    GET only shows a button: mail scanners open links, and must not prove anything on the
+    owner's behalf. POST settles it: for a new company, or an address the company had, the
+    sender can log in at once; anyone else waits for the company's approval.
+    """
+    max_age = settings.EMAIL_VERIFICATION_MAX_AGE_DAYS * 24 * 3600
+    try:
+        payload = signing.loads(token, salt=EMAIL_VERIFICATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        return render(request, "portal/verify_email.html", {"state": "expired"}, status=400)
+    except signing.BadSignature:
+        return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
+    if not isinstance(payload, dict) or not isinstance(payload.get("claim"), int):
+        return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
+    if request.method == "GET":
+        return render(request, "portal/verify_email.html", {"state": "confirm"})
+    claim = claim_verify_email(claim_id=payload["claim"], email=str(payload.get("email", "")))
+    if claim is None:
+        return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
+    state = {
+        ClaimStatus.APPROVED: "verified",
+        ClaimStatus.PENDING: "pending",
+        ClaimStatus.DECLINED: "declined",
+    }[claim.status]
+    return render(request, "portal/verify_email.html", {"state": state, "claim": claim})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Public: the privacy notice applicants consent to."""
+    return render(
+        request, "portal/privacy.html", {"consent_version": settings.CONSENT_TEXT_VERSION}
+    )
