@@ -25,6 +25,7 @@ from partners.models import Sector
 from .. import services
 from ..enums import ApplicationStatus, Objective
 from ..models import Application, ApplicationObjective, HeldApplication, WishedPartner
+from ..rules import MAX_WISHES
 from ..validators import validate_pdf_upload
 from .common import count_children
 
@@ -73,14 +74,74 @@ class ApplicationObjectiveInline(admin.TabularInline):
     extra = 0
 
 
+class WishedPartnerFormSet(forms.BaseInlineFormSet):
+    """The one rule for wished partners, on the whole list staff are saving."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.pk is None:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("partner")
+        ]
+        if self.has_changed():
+            locked = services.wishes_locked(application=self.instance)
+            if locked is not None:
+                raise locked
+        services.wishes_check(
+            mission=self.instance.mission,
+            wishes=[
+                (
+                    form.cleaned_data["partner"],
+                    form.cleaned_data.get("priority"),
+                    form.cleaned_data.get("motivation", ""),
+                )
+                for form in kept
+            ],
+        )
+
+
 class WishedPartnerInline(admin.TabularInline):
     model = WishedPartner
+    formset = WishedPartnerFormSet
     fields = ("partner", "priority", "motivation")
     autocomplete_fields = ("partner",)
     extra = 0
+    max_num = MAX_WISHES
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("partner")
+
+
+class ApplicationAddForm(forms.ModelForm):
+    """Staff record an application that reached them otherwise; saved by the service."""
+
+    objectives = forms.MultipleChoiceField(
+        label=_("Objectives"), choices=Objective.choices, widget=forms.CheckboxSelectMultiple
+    )
+    consent = forms.BooleanField(
+        label=_("The company agreed that CEPEX processes these data (privacy notice)."),
+        error_messages={"required": _("Record the company's consent first.")},
+    )
+
+    class Meta:
+        model = Application
+        fields = ("mission", "company", "contact", "language", "target_markets", "motivation")
+
+    def clean(self):
+        cleaned = super().clean()
+        mission, company = cleaned.get("mission"), cleaned.get("company")
+        if mission and company:
+            refused = services.application_add_refused(
+                mission=mission, company=company, contact=cleaned.get("contact")
+            )
+            if refused is not None:
+                raise refused
+        return cleaned
 
 
 class ApplicationAdminForm(forms.ModelForm):
@@ -134,7 +195,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         "contact__email",
     )
     autocomplete_fields = ("mission", "company", "contact")
-    date_hierarchy = "submitted_at"
     inlines = (ApplicationObjectiveInline, WishedPartnerInline)
     actions = ("accept", "waitlist", "reject")
 
@@ -146,7 +206,64 @@ class ApplicationAdmin(admin.ModelAdmin):
             .prefetch_related("objectives")
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApplicationAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request, obj):
+        # Objectives and wishes of a new application are on its add form, for the service.
+        return self.inlines if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.application_add_by_staff(
+            mission=form.cleaned_data["mission"],
+            company=form.cleaned_data["company"],
+            contact=form.cleaned_data.get("contact"),
+            objectives=form.cleaned_data["objectives"],
+            target_markets=form.cleaned_data.get("target_markets") or [],
+            motivation=form.cleaned_data.get("motivation", ""),
+            wishes=[],
+            language=form.cleaned_data["language"],
+            by=request.user,
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return response
+        # On to the application itself: its wished partners are added there.
+        return HttpResponseRedirect(reverse("admin:missions_application_change", args=[obj.pk]))
+
     def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return (
+                (
+                    None,
+                    {
+                        "fields": (
+                            "mission",
+                            "company",
+                            "contact",
+                            "language",
+                            "objectives",
+                            "target_markets",
+                            "motivation",
+                            "consent",
+                        ),
+                        "description": _(
+                            "For an application that reached you by phone, letter or at a "
+                            "fair. Companies apply themselves through the portal; add the "
+                            "wished partners on the next page."
+                        ),
+                    },
+                ),
+            )
         can_upload = obj is None or self.has_change_permission(request, obj)
         return (
             (None, {"fields": ("mission", "company", "contact", "language")}),
@@ -343,11 +460,22 @@ class ApplicationObjectiveAdmin(admin.ModelAdmin):
 
 @admin.register(WishedPartner)
 class WishedPartnerAdmin(admin.ModelAdmin):
+    """Read-only list: wishes are changed on their application, where the whole list is
+    checked against the rule (count, once each, locked after the deadline).
+    """
+
     list_display = ("partner", "application", "priority")
     list_filter = ("priority", "application__mission")
     list_select_related = ("partner", "application__company", "application__mission")
     search_fields = ("partner__name", "partner__short_name", "application__company__legal_name")
-    autocomplete_fields = ("application", "partner")
+    fields = ("application", "partner", "priority", "motivation")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(HeldApplication)

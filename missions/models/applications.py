@@ -14,6 +14,7 @@ from cepex_portal.models import TimeStampedModel
 from cepex_portal.storage import private_storage
 from partners.models import Company, Contact, PartnerOrganisation, RepresentativeClaim
 
+from .. import rules
 from ..enums import (
     SEATED_STATUSES,
     ApplicationStatus,
@@ -172,6 +173,18 @@ class WishedPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} ({self.priority})"
+
+    def clean(self) -> None:
+        # The rule of one wish (``rules.wishes_check``); the list rules (count, once each,
+        # locked after the deadline) are checked where the whole list is known.
+        if self.application_id is None or self.partner_id is None:
+            return
+        rules.wishes_check(
+            allowed_partner_ids=self.application.mission.mission_partners.values_list(
+                "organisation_id", flat=True
+            ),
+            wishes=[(self.partner, self.priority, self.motivation)],
+        )
 
 
 class HeldApplication(TimeStampedModel):

@@ -7,9 +7,11 @@
 - ``wishes``: the one rule for wished partners, and a company's withdrawal.
 """
 
+from ..rules import MAX_WISHES
 from .applications import (
     HeldOutcome,
     application_add_by_staff,
+    application_add_refused,
     application_submit,
     application_submit_as_representative,
     application_update,
@@ -37,11 +39,9 @@ from .selection import (
     promote_waitlisted,
 )
 from .wishes import (
-    MAX_WISHES,
     Wish,
     company_can_withdraw,
     company_withdraw,
-    wish_check,
     wishes_check,
     wishes_locked,
     wishes_update,
@@ -56,6 +56,7 @@ __all__ = [
     "Wish",
     "application_accept",
     "application_add_by_staff",
+    "application_add_refused",
     "application_confirm",
     "application_reject",
     "application_submit",
@@ -75,7 +76,6 @@ __all__ = [
     "mission_set_capacity",
     "mission_set_status",
     "promote_waitlisted",
-    "wish_check",
     "wishes_check",
     "wishes_locked",
     "wishes_update",

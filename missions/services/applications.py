@@ -347,6 +347,31 @@ def held_applications_discard(*, claim: RepresentativeClaim) -> int:
 _STAFF_ADDABLE_MISSION_STATUSES = (MissionStatus.DRAFT, MissionStatus.OPEN, MissionStatus.CLOSED)
 
 
+def application_add_refused(
+    *, mission: Mission, company: Company, contact: Contact | None
+) -> ValidationError | None:
+    """Why staff may not add this application, or None if they may."""
+    if mission.status not in _STAFF_ADDABLE_MISSION_STATUSES:
+        return ValidationError(
+            _("Applications cannot be added to a mission that is %(status)s.")
+            % {"status": mission.get_status_display().lower()},
+            code="mission_status",
+        )
+    if Application.objects.filter(company=company, mission=mission).exists():
+        return ValidationError(
+            _("%(company)s has already applied to this mission: change that application.")
+            % {"company": company.legal_name},
+            code="duplicate",
+        )
+    if contact is not None and contact.company_id != company.pk:
+        return ValidationError(
+            _("%(contact)s does not work at %(company)s.")
+            % {"contact": contact, "company": company.legal_name},
+            code="contact",
+        )
+    return None
+
+
 @transaction.atomic
 def application_add_by_staff(
     *,
@@ -367,24 +392,9 @@ def application_add_by_staff(
     cancelled, and never a second one for a company (they change the first).
     """
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
-    if mission.status not in _STAFF_ADDABLE_MISSION_STATUSES:
-        raise ValidationError(
-            _("Applications cannot be added to a mission that is %(status)s.")
-            % {"status": mission.get_status_display().lower()},
-            code="mission_status",
-        )
-    if Application.objects.filter(company=company, mission=mission).exists():
-        raise ValidationError(
-            _("%(company)s has already applied to this mission: change that application.")
-            % {"company": company.legal_name},
-            code="duplicate",
-        )
-    if contact is not None and contact.company_id != company.pk:
-        raise ValidationError(
-            _("%(contact)s does not work at %(company)s.")
-            % {"contact": contact, "company": company.legal_name},
-            code="contact",
-        )
+    refused = application_add_refused(mission=mission, company=company, contact=contact)
+    if refused is not None:
+        raise refused
     wishes_check(mission=mission, wishes=wishes)
     application = _application_write(
         application=Application(company=company, mission=mission),

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from partners.models import PartnerOrganisation
 
-from ..enums import ApplicationStatus, MissionStatus, WishPriority
+from .. import rules
+from ..enums import ApplicationStatus, MissionStatus
 from ..models import Application, Mission, WishedPartner
 from .selection import application_withdraw
 
@@ -26,53 +27,18 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_WISHES = 10
-WISH_MOTIVATION_MAX_LENGTH = 500
 # Applications whose wishes are settled: nobody will meet anyone on their behalf.
 _WISHES_FROZEN_STATUSES = (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN)
 
 Wish = tuple[PartnerOrganisation, int, str]
 
 
-def wish_check(*, mission: Mission | int, partner: PartnerOrganisation, priority: int) -> None:
-    """The rule for one wished partner (``WishedPartner.clean`` uses it too)."""
-    mission_id = mission if isinstance(mission, int) else mission.pk
-    if not partner.mission_partners.filter(mission_id=mission_id).exists():
-        raise ValidationError(
-            _("%(partner)s does not take part in this mission.") % {"partner": partner},
-            code="not_in_mission",
-        )
-    if priority not in WishPriority.values:
-        raise ValidationError(_("The priority goes from 1 to 3."), code="priority")
-
-
 def wishes_check(*, mission: Mission, wishes: list[Wish]) -> None:
-    """The rule for a company's list of wished partners on a mission."""
-    if len(wishes) > MAX_WISHES:
-        raise ValidationError(
-            _("You may name at most %(count)d partners.") % {"count": MAX_WISHES},
-            code="too_many",
-        )
-    allowed = set(mission.mission_partners.values_list("organisation_id", flat=True))
-    seen: set[int] = set()
-    for partner, priority, motivation in wishes:
-        if partner.pk not in allowed:
-            raise ValidationError(
-                _("%(partner)s does not take part in this mission.") % {"partner": partner},
-                code="not_in_mission",
-            )
-        if partner.pk in seen:
-            raise ValidationError(
-                _("%(partner)s is named more than once.") % {"partner": partner},
-                code="duplicate",
-            )
-        seen.add(partner.pk)
-        if priority not in WishPriority.values:
-            raise ValidationError(_("The priority goes from 1 to 3."), code="priority")
-        if len(motivation or "") > WISH_MOTIVATION_MAX_LENGTH:
-            raise ValidationError(
-                _("Keep the motivation under 500 characters."), code="motivation_length"
-            )
+    """The rule for a company's list of wished partners on a mission (``rules.py``)."""
+    rules.wishes_check(
+        allowed_partner_ids=mission.mission_partners.values_list("organisation_id", flat=True),
+        wishes=wishes,
+    )
 
 
 def wishes_locked(*, application: Application) -> ValidationError | None:
