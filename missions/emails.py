@@ -5,11 +5,9 @@ Plain text only: whatever a company typed reaches the reader as text, never as m
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from cepex_portal.mail import send_templated_mail
 from partners.models import RepresentativeClaim
 
 from .enums import ApplicationStatus
@@ -20,19 +18,12 @@ EMAIL_VERIFICATION_SALT = "missions.email-verification"
 
 def _send(*, application: Application, template: str, context: dict) -> None:
     contact = application.contact
-    if contact is None or not contact.email:
-        return
-    with translation.override(application.language):
-        context = {"application": application, "mission": application.mission, **context}
-        subject = render_to_string(f"missions/emails/{template}_subject.txt", context)
-        body = render_to_string(f"missions/emails/{template}_body.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[contact.email],
-        headers={"Content-Language": application.language},
-    ).send()
+    send_templated_mail(
+        to=contact.email if contact is not None else "",
+        language=application.language,
+        template=f"missions/emails/{template}",
+        context={"application": application, "mission": application.mission, **context},
+    )
 
 
 def email_verification_token(*, claim: RepresentativeClaim) -> str:
@@ -52,22 +43,17 @@ def send_submission_received(*, claim: RepresentativeClaim, mission: Mission) ->
     """
     token = email_verification_token(claim=claim)
     verify_url = settings.SITE_URL + reverse("portal:verify_email", args=[token])
-    with translation.override(claim.language):
-        context = {
+    send_templated_mail(
+        to=claim.email,
+        language=claim.language,
+        template="missions/emails/application_received",
+        context={
             "contact_name": claim.full_name,
             "company_name": claim.company_name,
             "mission": mission,
             "verify_url": verify_url,
-        }
-        subject = render_to_string("missions/emails/application_received_subject.txt", context)
-        body = render_to_string("missions/emails/application_received_body.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[claim.email],
-        headers={"Content-Language": claim.language},
-    ).send()
+        },
+    )
 
 
 def send_application_confirmation(*, application: Application) -> None:

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from cepex_portal.mail import EMAIL_TASK_OPTIONS
 from partners.models import RepresentativeClaim
 
 from .emails import (
@@ -15,15 +16,8 @@ from .models import Application, Mission
 
 logger = logging.getLogger(__name__)
 
-SMTP_RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "max_retries": 8,
-}
 
-
-@shared_task(name="missions.application_confirmation_email", acks_late=True, **SMTP_RETRY)
+@shared_task(name="missions.application_confirmation_email", **EMAIL_TASK_OPTIONS)
 def application_confirmation_email_task(*, application_id: int) -> None:
     application = Application.objects.filter(pk=application_id).first()
     if application is None:
@@ -32,7 +26,7 @@ def application_confirmation_email_task(*, application_id: int) -> None:
     send_application_confirmation(application=application)
 
 
-@shared_task(name="missions.application_decision_email", acks_late=True, **SMTP_RETRY)
+@shared_task(name="missions.application_decision_email", **EMAIL_TASK_OPTIONS)
 def application_decision_email_task(*, application_id: int) -> None:
     application = Application.objects.filter(pk=application_id).first()
     if application is None:
@@ -41,7 +35,7 @@ def application_decision_email_task(*, application_id: int) -> None:
     send_application_decision(application=application)
 
 
-@shared_task(name="missions.submission_received_email", acks_late=True, **SMTP_RETRY)
+@shared_task(name="missions.submission_received_email", **EMAIL_TASK_OPTIONS)
 def submission_received_email_task(*, claim_id: int, mission_id: int) -> None:
     """Acknowledge a submission of the public form, with the link that proves the address."""
     claim = RepresentativeClaim.objects.filter(pk=claim_id).first()

@@ -4,50 +4,28 @@ Plain text only: whatever was typed into the portal reaches the reader as text, 
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from cepex_portal.mail import send_templated_mail
 from cepex_portal.models import User
 
 from .models import Contact, RepresentativeClaim
 
 
-def _send(*, to: str, language: str, template: str, context: dict) -> None:
-    with translation.override(language):
-        subject = render_to_string(f"partners/emails/{template}_subject.txt", context)
-        body = render_to_string(f"partners/emails/{template}_body.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={"Content-Language": language},
-    ).send()
-
-
 def send_login_link(*, user: User, token: str) -> None:
     """Send a one-time login link to a representative."""
-    if not user.email:
-        return
-    with translation.override(user.language):
-        context = {
+    send_templated_mail(
+        to=user.email,
+        language=user.language,
+        template="partners/emails/login_link",
+        context={
             "user": user,
             "company": user.company,
             "login_url": settings.SITE_URL + reverse("space:login_confirm", args=[token]),
             "request_url": settings.SITE_URL + reverse("space:login"),
             "max_age_minutes": settings.LOGIN_LINK_MAX_AGE_MINUTES,
-        }
-        subject = render_to_string("partners/emails/login_link_subject.txt", context)
-        body = render_to_string("partners/emails/login_link_body.txt", context)
-    EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={"Content-Language": user.language},
-    ).send()
+        },
+    )
 
 
 def send_claim_approval_request(*, claim: RepresentativeClaim, approver: Contact) -> None:
@@ -57,10 +35,10 @@ def send_claim_approval_request(*, claim: RepresentativeClaim, approver: Contact
     if not approver.email:
         return
     token = claim_decision_token(claim=claim, approver=approver)
-    _send(
+    send_templated_mail(
         to=approver.email,
         language=approver.language,
-        template="claim_approval_request",
+        template="partners/emails/claim_approval_request",
         context={
             "claim": claim,
             "approver": approver,
@@ -80,10 +58,10 @@ def send_claim_decision(*, claim: RepresentativeClaim) -> None:
     held = list(claim.held_applications.select_related("mission"))
     if claim.decided_by_id is None and claim.decided_by_contact_id is None and not held:
         return
-    _send(
+    send_templated_mail(
         to=claim.email,
         language=claim.language,
-        template="claim_decision",
+        template="partners/emails/claim_decision",
         context={
             "claim": claim,
             "company": claim.company,

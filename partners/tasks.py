@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from cepex_portal.mail import EMAIL_TASK_OPTIONS
 from cepex_portal.models import LoginLink
 
 from .emails import send_claim_approval_request, send_claim_decision, send_login_link
@@ -12,15 +13,8 @@ from .models import Contact, RepresentativeClaim
 
 logger = logging.getLogger(__name__)
 
-SMTP_RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
 
-
-@shared_task(name="partners.login_link_email", acks_late=True, **SMTP_RETRY)
+@shared_task(name="partners.login_link_email", **EMAIL_TASK_OPTIONS)
 def login_link_email_task(*, login_link_id: int, token: str) -> None:
     """Send a login link. The token comes in clear (the database has only its hash).
 
@@ -41,7 +35,7 @@ def login_link_email_task(*, login_link_id: int, token: str) -> None:
     send_login_link(user=link.user, token=token)
 
 
-@shared_task(name="partners.claim_approval_request_email", acks_late=True, **SMTP_RETRY)
+@shared_task(name="partners.claim_approval_request_email", **EMAIL_TASK_OPTIONS)
 def claim_approval_request_email_task(*, claim_id: int, approver_id: int) -> None:
     """Ask one confirmed representative to approve or decline a claim still pending."""
     claim = RepresentativeClaim.objects.select_related("company").filter(pk=claim_id).first()
@@ -55,7 +49,7 @@ def claim_approval_request_email_task(*, claim_id: int, approver_id: int) -> Non
     send_claim_approval_request(claim=claim, approver=approver)
 
 
-@shared_task(name="partners.claim_decision_email", acks_late=True, **SMTP_RETRY)
+@shared_task(name="partners.claim_decision_email", **EMAIL_TASK_OPTIONS)
 def claim_decision_email_task(*, claim_id: int) -> None:
     """Tell a claimant that their claim was approved or declined."""
     claim = RepresentativeClaim.objects.select_related("company").filter(pk=claim_id).first()
