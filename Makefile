@@ -56,7 +56,7 @@ run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py serve 127.0.0.1:$(PORT)
 
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
@@ -80,12 +80,12 @@ messages: $(STAMP)
 	$(MANAGE) makemessages -l fr -l ar --no-obsolete -i ".venv/*" -i "staticfiles/*"
 	$(MANAGE) compilemessages -i ".venv"
 
-# Without a broker every task runs inside the web process: say so instead of letting Celery
-# fall back to its own default broker address.
+# In debug the broker is a folder of the checkout (make run starts a worker on it); with
+# debug off it must be given: say so instead of letting Celery fall back to its own default.
 define require_broker
 	$(MANAGE) shell -c "from django.conf import settings; import sys; \
-	sys.exit(0 if settings.CELERY_BROKER_URL else 'CELERY_BROKER_URL is not set: tasks run in \
-	the web process and need no worker. Set it (e.g. redis://127.0.0.1:6379/0) to use one.')"
+	sys.exit(0 if settings.CELERY_BROKER_URL else 'CELERY_BROKER_URL is not set (debug is off): \
+	set it, e.g. redis://127.0.0.1:6379/0.')"
 endef
 
 worker: $(STAMP)

@@ -5,7 +5,6 @@ variable (or a ``.env`` file beside ``manage.py``); the defaults give a working 
 laptop: SQLite, no broker (Celery tasks run in process), e-mails on the console in debug.
 """
 
-import sys
 from pathlib import Path
 
 import environ
@@ -22,9 +21,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # --- Core -----------------------------------------------------------------------------------
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# True under pytest: tests get a throwaway secret key and run Celery tasks in process unless a
-# test starts a real worker.
-TESTING = env.bool("DJANGO_TESTING", default="pytest" in sys.modules)
+# True under the test suite, whose settings module (cepex_portal.settings_test) sets it: tests
+# get a throwaway secret key and run Celery tasks in process unless a test starts a worker.
+TESTING = env.bool("DJANGO_TESTING", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
@@ -161,32 +160,52 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------
 
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
-)
-vars().update(EMAIL_CONFIG)
+_EMAIL = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_EMAIL.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_EMAIL.get("EMAIL_USE_SSL"))
+EMAIL_FILE_PATH = _EMAIL.get("EMAIL_FILE_PATH") or ""
+# A mail server that does not answer must not hold a worker (or a request) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CEPEX Missions <missions@cepex.nat.tn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------
-# Without a broker every task runs in process, at once (``task_always_eager``): a laptop needs
-# nothing but Python. With CELERY_BROKER_URL set, tasks go to Redis and a worker runs them.
+# Long jobs (scheduling, PDF dossiers) never run inside a web request, not even on a laptop:
+# in debug, without CELERY_BROKER_URL, the broker is a folder of the checkout (kombu's
+# filesystem transport, no server needed) and `make run` starts a worker and beat on it. In
+# production CELERY_BROKER_URL points at Redis, and `check --deploy` refuses to pass without
+# it. Tests run tasks in process, except those that start a real worker on Redis.
+# Job state lives in our own rows (a run or report row with its state and progress), never
+# in a result backend: pages read it from the database.
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or TESTING
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://" if DEBUG else "")
+CELERY_BROKER_FOLDER = Path(env("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "celery")))
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = TESTING or not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Forget login links that can no longer be used (expired or used), every night.
     "purge-login-links": {

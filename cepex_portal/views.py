@@ -1,5 +1,7 @@
 """Project-wide views: the health check, and where a login lands."""
 
+import os
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -21,6 +23,10 @@ def _database_ok() -> bool:
 def _broker_state() -> str:
     if not settings.CELERY_BROKER_URL:
         return "not configured"
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        # The laptop's broker is a folder: it is up when the worker and the web can write it.
+        folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+        return "ok" if os.path.isdir(folder) and os.access(folder, os.W_OK) else "down"
     from cepex_portal.celery import app
 
     try:
