@@ -80,3 +80,24 @@ def test_health_is_never_cached(client, broker_url):
     response = client.get("/health/")
 
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_filesystem_broker_of_a_laptop_reports_ok(client, settings, tmp_path, broker_url):
+    broker_url("filesystem://")
+    (tmp_path / "queue").mkdir()
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path / "queue")}
+
+    response = client.get("/health/")
+
+    assert (response.status_code, response.json()["broker"]) == (200, "ok")
+
+
+@pytest.mark.django_db
+def test_health_filesystem_broker_folder_gone_reports_down(client, settings, tmp_path, broker_url):
+    broker_url("filesystem://")
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path / "gone")}
+
+    response = client.get("/health/")
+
+    assert (response.status_code, response.json()["broker"]) == (503, "down")
