@@ -1,11 +1,40 @@
 """Reads on missions: querysets with their relations loaded, for pages and the admin."""
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+import datetime as dt
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from partners.models import Company, PartnerOrganisation
 
 from .enums import SEATED_STATUSES, MissionStatus
 from .models import Application, Mission, MissionPartner, ProgrammeItem, WishedPartner
+
+
+def _seated_count() -> Subquery:
+    # A per-mission subquery on the (mission, status) index, not a join over every
+    # application of the history.
+    return Coalesce(
+        Subquery(
+            Application.objects.filter(mission=OuterRef("pk"), status__in=SEATED_STATUSES)
+            .order_by()
+            .values("mission")
+            .annotate(total=Count("pk"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
 
 
 def mission_list_public() -> QuerySet[Mission]:
@@ -15,10 +44,22 @@ def mission_list_public() -> QuerySet[Mission]:
         .alias(is_open=Case(When(status=MissionStatus.OPEN, then=Value(0)), default=Value(1)))
         .order_by("is_open", "-starts_on", "title")
         .prefetch_related("sectors")
-        .annotate(
-            seated_count=Count("applications", filter=Q(applications__status__in=SEATED_STATUSES))
-        )
+        .annotate(seated_count=_seated_count())
     )
+
+
+def mission_list_current(*, today: dt.date) -> QuerySet[Mission]:
+    """Published missions not over yet: open ones first, then the soonest."""
+    return (
+        mission_list_public().filter(ends_on__gte=today).order_by("is_open", "starts_on", "title")
+    )
+
+
+def mission_list_past(*, today: dt.date) -> QuerySet[Mission]:
+    """Published missions that are over, the most recent first (the page shows them in pages:
+    ten years of history must not make the home page ten times slower).
+    """
+    return mission_list_public().filter(ends_on__lt=today).order_by("-starts_on", "title")
 
 
 def mission_get_public(*, slug: str) -> Mission | None:

@@ -14,6 +14,8 @@ from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from cepex_portal.admin import country_column
+
 from .enums import ClaimStatus
 from .models import (
     COMPANY_PROFILE_FIELDS,
@@ -208,7 +210,7 @@ class KeyFigureInline(admin.TabularInline):
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(PortalImportExportAdmin):
     resource_classes = [PartnerOrganisationResource]
-    list_display = ("name", "short_name", "kind", "country", "city", "venue", "is_example")
+    list_display = ("name", "short_name", "kind", "country_name", "city", "venue", "is_example")
     list_filter = ("kind", ("country", CountryFilter), "sectors", "is_example")
     list_select_related = ("venue",)
     search_fields = ("name", "short_name", "city", "region")
@@ -221,6 +223,7 @@ class PartnerOrganisationAdmin(PortalImportExportAdmin):
         (_("Record"), {"fields": ("is_example", "created_at", "updated_at")}),
     )
     inlines = (PartnerContactInline, KeyFigureInline)
+    country_name = country_column("country", _("country"))
 
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).prefetch_related("sectors")
@@ -240,7 +243,8 @@ class KeyFigureAdmin(admin.ModelAdmin):
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
-    list_display = ("name", "city", "country", "tables", "address")
+    list_display = ("name", "city", "country_name", "tables", "address")
+    country_name = country_column("country", _("country"))
     list_filter = (("country", CountryFilter), "city")
     search_fields = ("name", "city", "address")
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from cepex_portal.admin import country_column
+
 from .. import services
 from ..enums import MissionStatus
 from ..models import Application, Mission, MissionPartner, ProgrammeItem, time_zone_choices
@@ -100,7 +102,7 @@ class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "kind",
-        "destination_country",
+        "destination",
         "starts_on",
         "ends_on",
         "status",
@@ -157,6 +159,8 @@ class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
                 seated_total=count_children(Application.objects.seated(), "mission"),
             )
         )
+
+    destination = country_column("destination_country", _("destination country"))
 
     def save_model(self, request, obj, form, change):
         """A new capacity goes through the service: it promotes the wait-list."""

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,16 +33,25 @@ from ..forms.public import InterestForm, RepresentativeInterestForm
 logger = logging.getLogger(__name__)
 
 
+PAST_MISSIONS_PER_PAGE = 12
+
+
 @require_GET
 def mission_list(request: HttpRequest) -> HttpResponse:
-    """Public: open missions first, then the others, most recent first."""
-    missions = list(selectors.mission_list_public())
-    open_missions = [m for m in missions if m.is_accepting_applications]
-    other_missions = [m for m in missions if not m.is_accepting_applications]
+    """Public: missions open for applications, those coming up or under way, then the past
+    ones a page at a time.
+    """
+    today = timezone.localdate()
+    current = list(selectors.mission_list_current(today=today))
+    past = Paginator(selectors.mission_list_past(today=today), PAST_MISSIONS_PER_PAGE)
     return render(
         request,
         "portal/mission_list.html",
-        {"open_missions": open_missions, "other_missions": other_missions},
+        {
+            "open_missions": [m for m in current if m.is_accepting_applications],
+            "upcoming_missions": [m for m in current if not m.is_accepting_applications],
+            "past_page": past.get_page(request.GET.get("page")),
+        },
     )
 
 

@@ -11,8 +11,6 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +34,7 @@ from tests.factories import (
     VenueFactory,
     WishedPartnerFactory,
 )
+from tests.queries import page_queries
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 PORTAL_APPS = {"cepex_portal", "partners", "missions"}
@@ -142,9 +141,7 @@ def test_admin_changelist_any_model_queries_same_for_one_and_many_rows(
     url = _admin_url(model, "changelist")
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
+        return page_queries(client, url)
 
     one = count()
     for n in range(1, 5):
@@ -243,3 +240,20 @@ def test_login_link_state_filter_usable_lists_only_usable_links(client, superuse
     response = client.get(_admin_url(LoginLink, "changelist"), {"state": "usable"})
 
     assert list(response.context["cl"].result_list) == [usable]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [(None, '<html lang="fr" dir="ltr">'), ("ar", '<html lang="ar" dir="rtl">')],
+)
+def test_admin_speaks_the_staff_language_and_names_the_portal(client, staff, language, expected):
+    client.force_login(staff)
+    if language:
+        client.post(reverse("set_language"), {"language": language, "next": "/admin/"})
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert expected in page  # French by default; the switch applies to the admin too
+    assert "Django" not in page.split("<body")[1].split('id="site-name"')[1][:200]
+    assert 'class="admin-language-switch"' in page

@@ -146,3 +146,12 @@ def test_login_link_used_and_expired_is_spent_once():
 
     assert list(LoginLink.objects.spent()) == [link]
     assert list(LoginLink.objects.usable()) == []
+
+
+@pytest.mark.django_db
+def test_user_company_with_representatives_cannot_be_deleted_by_accident(company_a_user):
+    # A representative whose company vanished must never become a silent plain account.
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        company_a_user.company.delete()

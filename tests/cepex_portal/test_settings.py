@@ -59,19 +59,6 @@ def test_settings_with_secret_key_in_production_load():
     assert result.returncode == 0, result.stderr
 
 
-def test_settings_language_is_french_by_default():
-    assert settings.LANGUAGE_CODE == "fr"
-
-
-def test_settings_time_zone_is_tunis():
-    assert settings.TIME_ZONE == "Africa/Tunis"
-    assert settings.USE_TZ is True
-
-
-def test_settings_languages_are_french_english_arabic():
-    assert [code for code, _name in settings.LANGUAGES] == ["fr", "en", "ar"]
-
-
 def test_settings_beat_schedule_names_registered_tasks():
     celery_app.loader.import_default_modules()
 

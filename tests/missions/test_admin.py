@@ -6,9 +6,7 @@ import pytest
 from django.contrib.messages import ERROR, SUCCESS, get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,6 +19,7 @@ from tests.factories import (
     SectorFactory,
     WishedPartnerFactory,
 )
+from tests.queries import page_queries
 
 CHANGELIST = "admin:missions_application_changelist"
 
@@ -384,10 +383,7 @@ def _application_with_details(**kwargs):
 
 
 def _changelist_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse(CHANGELIST))
-    assert response.status_code == 200
-    return len(queries)
+    return page_queries(client, reverse(CHANGELIST))
 
 
 def test_application_changelist_queries_same_for_one_and_ten_rows(client, staff):
@@ -479,9 +475,7 @@ def test_mission_changelist_queries_same_for_one_and_ten_rows(client, staff):
     ApplicationFactory()
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("admin:missions_mission_changelist")).status_code == 200
-        return len(queries)
+        return page_queries(client, reverse("admin:missions_mission_changelist"))
 
     one = count()
     ApplicationFactory.create_batch(9)

@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from missions.enums import ApplicationStatus, MissionStatus, Objective
@@ -27,6 +25,7 @@ from tests.factories import (
     VenueFactory,
     WishedPartnerFactory,
 )
+from tests.queries import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -112,12 +111,11 @@ def test_mission_list_public_same_query_count_with_1_and_10_missions(
 
     sector = SectorFactory()
     MissionFactory().sectors.add(sector)
-    with CaptureQueriesContext(connection) as one:
-        list_page()
+    one = queries_of(list_page)
     for mission in MissionFactory.create_batch(9):
         mission.sectors.add(sector)
 
-    with django_assert_num_queries(len(one)):
+    with django_assert_num_queries(one):
         list_page()
 
 
@@ -182,16 +180,14 @@ def test_mission_get_public_same_query_count_with_1_and_10_partners():
     mission.sectors.add(SectorFactory())
     mission.co_organisers.add(PartnerOrganisationFactory())
     _add_partner(mission, 1)
-    with CaptureQueriesContext(connection) as one:
-        _detail_page(mission.slug)
+    one = queries_of(lambda: _detail_page(mission.slug))
     for n in range(2, 11):
         _add_partner(mission, n)
 
-    with CaptureQueriesContext(connection) as ten:
-        _detail_page(mission.slug)
+    ten = queries_of(lambda: _detail_page(mission.slug))
 
     assert (mission.mission_partners.count(), mission.programme_items.count()) == (10, 10)
-    assert len(ten) == len(one)
+    assert ten == one
 
 
 # --- mission_partner_choices -----------------------------------------------------------------
@@ -245,14 +241,11 @@ def test_company_applications_latest_mission_first(company_a):
 
 def test_company_applications_query_count_does_not_grow(company_a):
     _application_with_relations(company_a, days=30)
-    with CaptureQueriesContext(connection) as one:
-        _read_everything(company_applications(company=company_a))
+    one = queries_of(lambda: _read_everything(company_applications(company=company_a)))
 
     for days in range(31, 40):
         _application_with_relations(company_a, days=days)
-    with CaptureQueriesContext(connection) as ten:
-        applications = list(company_applications(company=company_a))
-        _read_everything(applications)
+    ten = queries_of(lambda: _read_everything(company_applications(company=company_a)))
 
-    assert len(applications) == 10
-    assert len(one) == len(ten) == 3
+    assert company_applications(company=company_a).count() == 10
+    assert one == ten == 3

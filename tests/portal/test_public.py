@@ -5,8 +5,6 @@ import io
 
 import pytest
 from django.core import signing
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from tests.factories import (
     RepresentativeClaimFactory,
     SectorFactory,
 )
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -79,29 +78,66 @@ def post_interest(client, mission, data, **extra):
 # --- Mission list and page -----------------------------------------------------------------
 
 
-def test_mission_list_shows_open_and_published_missions_only(client):
+def test_mission_list_shows_open_upcoming_and_past_missions_never_drafts(client):
+    today = timezone.localdate()
     open_mission = MissionFactory(title="Mission ouverte")
+    closed = MissionFactory(title="Mission complète", status=MissionStatus.CLOSED)
     MissionFactory(title="Brouillon secret", status=MissionStatus.DRAFT)
-    done = MissionFactory(title="Mission passée", status=MissionStatus.COMPLETED)
+    done = MissionFactory(
+        title="Mission passée",
+        status=MissionStatus.COMPLETED,
+        starts_on=today - dt.timedelta(days=40),
+        ends_on=today - dt.timedelta(days=35),
+    )
 
     response = client.get(reverse("portal:list"))
 
     assert response.status_code == 200
     assert list(response.context["open_missions"]) == [open_mission]
-    assert list(response.context["other_missions"]) == [done]
+    assert list(response.context["upcoming_missions"]) == [closed]
+    assert list(response.context["past_page"]) == [done]
     assert "Brouillon secret" not in response.content.decode()
+
+
+def test_mission_list_pages_the_past_missions(client):
+    today = timezone.localdate()
+    past = [
+        MissionFactory(
+            status=MissionStatus.COMPLETED,
+            starts_on=today - dt.timedelta(days=30 * n + 10),
+            ends_on=today - dt.timedelta(days=30 * n + 5),
+        )
+        for n in range(15)
+    ]
+
+    first = client.get(reverse("portal:list"))
+    second = client.get(reverse("portal:list"), {"page": 2})
+    beyond = client.get(reverse("portal:list"), {"page": "999999999999999999999"})
+
+    assert list(first.context["past_page"]) == past[:12]
+    assert list(second.context["past_page"]) == past[12:]
+    assert "open_missions" in second.context  # the current ones stay on the first page only
+    assert beyond.status_code == 200
+    assert list(beyond.context["past_page"]) == past[12:]
 
 
 def test_mission_list_query_count_constant_as_missions_grow(client, sector):
     def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("portal:list")).status_code == 200
-        return len(queries)
+        return page_queries(client, reverse("portal:list"))
 
-    MissionFactory().sectors.add(sector)
+    def add_missions(count: int) -> None:
+        today = timezone.localdate()
+        for n in range(count):
+            MissionFactory().sectors.add(sector)
+            MissionFactory(
+                status=MissionStatus.COMPLETED,
+                starts_on=today - dt.timedelta(days=100 + n),
+                ends_on=today - dt.timedelta(days=99 + n),
+            ).sectors.add(sector)
+
+    add_missions(1)
     one = count_queries()
-    for _ in range(9):
-        MissionFactory().sectors.add(sector)
+    add_missions(20)
     assert count_queries() == one
 
 
@@ -130,9 +166,7 @@ def test_mission_detail_shows_programme_in_local_time_and_partners(client, missi
 
 def test_mission_detail_query_count_constant_as_partners_and_items_grow(client, mission):
     def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("portal:detail", args=[mission.slug])).status_code == 200
-        return len(queries)
+        return page_queries(client, reverse("portal:detail", args=[mission.slug]))
 
     ProgrammeItemFactory(mission=mission)
     one = count_queries()

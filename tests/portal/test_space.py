@@ -9,8 +9,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +25,7 @@ from tests.factories import (
     SectorFactory,
     WishedPartnerFactory,
 )
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -433,10 +432,7 @@ def test_space_without_applications_points_to_missions(rep_a):
 
 
 def _dashboard_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("space:home"))
-    assert response.status_code == 200
-    return len(queries)
+    return page_queries(client, reverse("space:home"))
 
 
 def test_space_query_count_constant_as_applications_grow(rep_a, company_a):
