@@ -14,10 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
-import missions.services
 from missions.enums import ApplicationStatus
 from missions.models import Application
-from missions.services import application_accept, application_withdraw
+from missions.services import application_accept, application_withdraw, selection
 from tests.conftest import requires_postgres
 from tests.factories import ApplicationFactory, CompanyFactory, MissionFactory
 
@@ -31,13 +30,13 @@ DECISION_DELAY_SECONDS = 0.3
 @pytest.fixture
 def slow_decisions(monkeypatch):
     """Widen the race window: each decision waits between counting seats and saving."""
-    decide = missions.services._decide
+    set_status = selection._set_status
 
-    def slow_decide(*args, **kwargs):
+    def slow_set_status(*args, **kwargs):
         time.sleep(DECISION_DELAY_SECONDS)
-        return decide(*args, **kwargs)
+        return set_status(*args, **kwargs)
 
-    monkeypatch.setattr(missions.services, "_decide", slow_decide)
+    monkeypatch.setattr(selection, "_set_status", slow_set_status)
 
 
 def _run_together(*calls) -> list[Exception | None]:

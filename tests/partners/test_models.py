@@ -403,11 +403,11 @@ def test_travel_time_from_a_venue_to_itself_raises_integrity_error():
 def test_travel_time_negative_minutes_raises_integrity_error():
     # PositiveSmallIntegerField would refuse -1 in Python; a bulk update goes straight to the
     # database. PostgreSQL checks constraints in name order, so the column check of the
-    # positive field ("missions_traveltime_minutes_check") is the one it reports.
+    # positive field ("partners_traveltime_minutes_check") is the one it reports.
     low, high = _two_venues()
     travel = TravelTime.objects.create(from_venue=low, to_venue=high, minutes=20)
 
-    with violates("travel_minutes_gte_0", reported_as="missions_traveltime_minutes_check"):
+    with violates("travel_minutes_gte_0", reported_as="partners_traveltime_minutes_check"):
         TravelTime.objects.filter(pk=travel.pk).update(minutes=-1)
 
 
