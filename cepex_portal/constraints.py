@@ -9,7 +9,9 @@ every database: that is why ``validate()`` adds nothing here.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Func
 
 
 def _is_postgres(schema_editor) -> bool:
@@ -31,3 +33,10 @@ class PostgresExclusionConstraint(ExclusionConstraint):
     def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
         # The model's clean() says the same with a better message; the database guarantees.
         return
+
+
+class TsTzRange(Func):
+    """``tstzrange(start, end, '[)')``: the half-open span of a meeting or a programme item."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()

@@ -126,6 +126,8 @@ EMAIL_VERIFICATION_MAX_AGE_DAYS = env.int("EMAIL_VERIFICATION_MAX_AGE_DAYS", def
 # Links that let a company's representative approve or decline someone claiming to be a
 # colleague.
 CLAIM_DECISION_MAX_AGE_DAYS = env.int("CLAIM_DECISION_MAX_AGE_DAYS", default=14)
+# Links that let a partner answer the meeting requests of a mission (staff can revoke them).
+PARTNER_LINK_MAX_AGE_DAYS = env.int("PARTNER_LINK_MAX_AGE_DAYS", default=60)
 
 # --- Internationalisation -------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ import django.utils.timezone
 import django_countries.fields
 import missions.models.applications
 import missions.models.missions
-import missions.models.programme
 from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
@@ -226,7 +225,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='programmeitem',
-            constraint=cepex_portal.constraints.PostgresExclusionConstraint(expressions=[('mission', '='), (missions.models.programme.TsTzRange('starts_at', 'ends_at', django.contrib.postgres.fields.ranges.RangeBoundary()), '&&')], name='programmeitem_no_overlap_per_mission'),
+            constraint=cepex_portal.constraints.PostgresExclusionConstraint(expressions=[('mission', '='), (cepex_portal.constraints.TsTzRange('starts_at', 'ends_at', django.contrib.postgres.fields.ranges.RangeBoundary()), '&&')], name='programmeitem_no_overlap_per_mission'),
         ),
         migrations.AddConstraint(
             model_name='wishedpartner',

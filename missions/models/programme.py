@@ -1,12 +1,12 @@
 """The programme of a mission: delegation-wide items that block everyone's time."""
 
-from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cepex_portal.constraints import PostgresExclusionConstraint
+from cepex_portal.constraints import PostgresExclusionConstraint, TsTzRange
 from cepex_portal.models import TimeStampedModel
 from partners.models import PartnerOrganisation, Venue
 
@@ -14,13 +14,6 @@ from ..enums import (
     ProgrammeItemKind,
 )
 from .missions import Mission
-
-
-class TsTzRange(Func):
-    """``tstzrange(start, end, '[)')``: the half-open span of an item."""
-
-    function = "TSTZRANGE"
-    output_field = DateTimeRangeField()
 
 
 class ProgrammeItem(TimeStampedModel):

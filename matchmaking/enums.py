@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestSource(models.TextChoices):
+    WISH = "wish", _("The company's wish")
+    STAFF = "staff", _("Staff")
+    SUGGESTION = "suggestion", _("A suggestion")
+
+
+class RequestState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    SENT = "sent", _("Sent to the partner")
+    ACCEPTED = "accepted", _("Accepted by the partner")
+    DECLINED = "declined", _("Declined by the partner")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Requests still alive: one per company, partner and mission at a time.
+OPEN_REQUEST_STATES = (RequestState.PROPOSED, RequestState.SENT, RequestState.ACCEPTED)
+
+
+class MeetingState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# Meetings that take their participants' time and a table (the no-overlap constraints).
+LIVE_MEETING_STATES = (MeetingState.PROPOSED, MeetingState.CONFIRMED, MeetingState.HELD)
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done: ready to preview")
+    FAILED = "failed", _("Failed")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")
+
+
+# The engine maximises a total of weights: a "must meet" counts for much more than an "if
+# time allows", so that no number of low-priority meetings outweighs one must-meet.
+PRIORITY_WEIGHTS = {1: 9, 2: 3, 3: 1}

@@ -1,0 +1,22 @@
+"""Matchmaking: the meeting grid, partners' availability, meeting requests, meetings, the
+partners' signed links, calendar feeds and scheduling runs.
+"""
+
+from .grid import MeetingGrid, PartnerAvailability, Slot
+from .links import CalendarFeed, PartnerLink
+from .meetings import Meeting, MeetingQuerySet
+from .requests import MeetingRequest, MeetingRequestQuerySet
+from .runs import ScheduleRun
+
+__all__ = [
+    "CalendarFeed",
+    "Meeting",
+    "MeetingGrid",
+    "MeetingQuerySet",
+    "MeetingRequest",
+    "MeetingRequestQuerySet",
+    "PartnerAvailability",
+    "PartnerLink",
+    "ScheduleRun",
+    "Slot",
+]
