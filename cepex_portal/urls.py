@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The faces, by dotted name: the site's plumbing imports no app of ours.
     path("company/", include("portal.urls.space")),
+    path("partner/", include("portal.urls.partner")),
+    path("calendar/", include("portal.urls.feeds")),
     path("", include("portal.urls.public")),
 ]

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from cepex_portal.models import User
+from matchmaking.models import Meeting, MeetingRequest
 from missions.enums import ApplicationStatus, MissionKind, MissionStatus, ProgrammeItemKind
 from missions.models import (
     Application,
@@ -178,3 +179,32 @@ class RepresentativeClaimFactory(factory.django.DjangoModelFactory):
     first_name = "Mallory"
     last_name = factory.Sequence(lambda n: f"Claimant {n}")
     email = factory.Sequence(lambda n: f"claimant{n}@example.com")
+
+
+class MeetingRequestFactory(factory.django.DjangoModelFactory):
+    """A request between a partner of the mission and a company that applied to it."""
+
+    class Meta:
+        model = MeetingRequest
+
+    mission = factory.SubFactory(MissionFactory)
+    company = factory.SubFactory(CompanyFactory)
+    partner = factory.LazyAttribute(lambda o: MissionPartnerFactory(mission=o.mission).organisation)
+    priority = 2
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a request, at the partner's venue (or a new one), table 1."""
+
+    class Meta:
+        model = Meeting
+
+    request = factory.SubFactory(MeetingRequestFactory)
+    mission = factory.LazyAttribute(lambda o: o.request.mission)
+    company = factory.LazyAttribute(lambda o: o.request.company)
+    partner = factory.LazyAttribute(lambda o: o.request.partner)
+    venue = factory.LazyAttribute(lambda o: o.request.partner.venue or VenueFactory())
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + dt.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=30))

@@ -1,0 +1,8 @@
+"""The staff's side of matchmaking: requests and partners' links, suggestions, meetings, the
+day grid and auto-scheduling runs. One module each; this one only imports them so that they
+register.
+"""
+
+from . import meetings, requests, suggestions
+
+__all__ = ["meetings", "requests", "suggestions"]

@@ -1,0 +1,1 @@
+"""Admin of matchmaking: meetings (see the package's docstring)."""

@@ -1,0 +1,1 @@
+"""Admin of matchmaking: requests (see the package's docstring)."""

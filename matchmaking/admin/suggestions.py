@@ -1,0 +1,1 @@
+"""Admin of matchmaking: suggestions (see the package's docstring)."""
