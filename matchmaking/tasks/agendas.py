@@ -1,0 +1,3 @@
+"""Celery tasks of matchmaking: agendas."""
+
+__all__: list[str] = []

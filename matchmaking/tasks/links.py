@@ -1,0 +1,3 @@
+"""Celery tasks of matchmaking: links."""
+
+__all__: list[str] = []

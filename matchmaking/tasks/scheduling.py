@@ -1,0 +1,3 @@
+"""Celery tasks of matchmaking: scheduling."""
+
+__all__: list[str] = []
