@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cepex_portal.models import TimeStampedModel
 from missions.models import Mission
-from partners.models import PartnerOrganisation
+from partners.models import PartnerOrganisation, Venue
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,23 @@ class MeetingGrid(TimeStampedModel):
         default=list,
         blank=True,
         help_text=_('Every day, e.g. [["12:30", "14:00"]] for lunch (mission-local time).'),
+    )
+    meeting_venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("meeting venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_grids",
+        help_text=_(
+            "Where partners without premises of their own (investors, agencies) meet the "
+            "delegation, e.g. the hotel's business centre."
+        ),
+    )
+    same_city_travel_minutes = models.PositiveSmallIntegerField(
+        _("travel within a city (minutes)"),
+        default=20,
+        help_text=_("Used between two venues of one city when no travel time is recorded."),
     )
     skipped_days = models.JSONField(
         _("days without meetings"),

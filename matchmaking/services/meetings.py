@@ -1,25 +1,217 @@
-"""Meetings by hand: create, move, cancel, each checked against the engine's rules."""
+"""Meetings by hand: place (create or move), lock, cancel; each checked against the same rules
+as the engine, with its validator, so that a rule has one home.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..enums import LIVE_MEETING_STATES, MeetingState
-from ..models import Meeting
+from matchmaking.scheduling.solution import Meeting as EngineMeeting
+from matchmaking.scheduling.solution import Solution
+from matchmaking.scheduling.validator import check_meetings
+from missions.models import Mission
+from partners.models import Venue
+
+from ..enums import LIVE_MEETING_STATES, MeetingState, RequestState
+from ..models import Meeting, MeetingRequest
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
 
+# What a broken rule means to staff, by the validator's rule name.
+_RULE_MESSAGES = {
+    "unknown": gettext_lazy(
+        "This time is not on the mission's meeting grid, or the venue is not one the partners use."
+    ),
+    "consecutive": gettext_lazy("The meeting runs past the end of the day or across a break."),
+    "availability": gettext_lazy(
+        "%(company)s or %(partner)s is not available then (a programme item of "
+        "the delegation, or the partner's availability)."
+    ),
+    "venue": gettext_lazy(
+        "%(partner)s receives at its own venue: the meeting must take place there."
+    ),
+    "overlap": gettext_lazy("%(company)s or %(partner)s already has a meeting then."),
+    "tables": gettext_lazy("Every table of the venue is taken then."),
+    "travel": gettext_lazy(
+        "%(company)s or %(partner)s cannot travel from or to another meeting in time."
+    ),
+    "max_meetings": gettext_lazy("%(partner)s already has as many meetings as it takes."),
+    "locked": gettext_lazy("Another meeting is locked there."),
+}
+
+
+def _slot_id(when: dt.datetime, mission: Mission) -> str:
+    from zoneinfo import ZoneInfo
+
+    return when.astimezone(ZoneInfo(mission.time_zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def meeting_check(*, request: MeetingRequest, starts_at: dt.datetime, venue: Venue) -> None:
+    """Raise ValidationError, with every rule it breaks, if ``request`` cannot meet then there.
+
+    The mission's live meetings stay as they are; the request's own meeting, if any, moves.
+    """
+    from .scheduling import mission_instance, request_key, venue_key
+
+    mission = request.mission
+    live = list(
+        Meeting.objects.live()
+        .filter(mission=mission)
+        .exclude(request=request)
+        .select_related("request__company", "request__partner__venue", "venue")
+    )
+    requests = [m.request for m in live] + [request]
+    prepared = mission_instance(mission=mission, requests=requests)
+    key = request_key(request.pk)
+    if key in prepared.left_out:
+        raise ValidationError(prepared.left_out[key].note, code="no_venue")
+    prepared.venues.setdefault(venue_key(venue.pk), venue)
+    meetings = [
+        EngineMeeting(
+            request=request_key(m.request_id),
+            slot=_slot_id(m.starts_at, mission),
+            venue=venue_key(m.venue_id),
+        )
+        for m in live
+    ]
+    meetings.append(
+        EngineMeeting(request=key, slot=_slot_id(starts_at, mission), venue=venue_key(venue.pk))
+    )
+    instance = prepared.instance
+    if venue_key(venue.pk) not in instance.venue_by_id:
+        raise ValidationError(_RULE_MESSAGES["unknown"], code="unknown")
+    violations = [
+        v
+        for v in check_meetings(instance, Solution(meetings=tuple(meetings), unscheduled=()))
+        if v.request == key or v.rule in ("tables", "overlap", "travel")
+    ]
+    mine = [v for v in violations if v.request == key] or violations
+    if mine:
+        names = {"company": request.company.legal_name, "partner": str(request.partner)}
+        messages = []
+        for violation in mine:
+            message = str(_RULE_MESSAGES.get(violation.rule, violation.message)) % names
+            if message not in messages:
+                messages.append(message)
+        raise ValidationError(messages, code="rules")
+
+
+def _end(request: MeetingRequest, starts_at: dt.datetime) -> dt.datetime:
+    from .scheduling import grid_for
+
+    slots = grid_for(mission=request.mission).slots()
+    index = next((i for i, s in enumerate(slots) if s.start == starts_at), None)
+    if index is None or index + request.length_slots > len(slots):
+        raise ValidationError(
+            _("This time is not on the mission's meeting grid."), code="not_on_grid"
+        )
+    return slots[index + request.length_slots - 1].end
+
+
+@transaction.atomic
+def meeting_place(
+    *,
+    request: MeetingRequest,
+    starts_at: dt.datetime,
+    venue: Venue,
+    by: User | None,
+    lock: bool | None = None,
+) -> Meeting:
+    """Staff place a request at a time and venue: a new meeting, or its meeting moved.
+
+    Checked against every rule of the engine first; on PostgreSQL the database also refuses
+    a double booking that a concurrent edit would cause.
+    """
+    request = (
+        MeetingRequest.objects.select_for_update()
+        .select_related("mission", "company", "partner__venue")
+        .get(pk=request.pk)
+    )
+    if request.state in (RequestState.CANCELLED, RequestState.DECLINED):
+        raise ValidationError(
+            _("This request was cancelled or declined: it has no meeting."), code="closed"
+        )
+    Mission.objects.select_for_update().get(pk=request.mission_id)
+    ends_at = _end(request, starts_at)
+    meeting_check(request=request, starts_at=starts_at, venue=venue)
+    meeting = Meeting.objects.select_for_update().filter(request=request).first()
+    change = "confirmed"
+    if meeting is None:
+        meeting = Meeting(
+            request=request,
+            mission_id=request.mission_id,
+            company_id=request.company_id,
+            partner_id=request.partner_id,
+            state=MeetingState.CONFIRMED,
+        )
+    else:
+        if meeting.state in (MeetingState.HELD, MeetingState.NO_SHOW):
+            raise ValidationError(_("This meeting has already taken place."), code="held")
+        change = "moved" if meeting.state in LIVE_MEETING_STATES else "confirmed"
+        meeting.sequence += 1
+        meeting.state = (
+            meeting.state if meeting.state in LIVE_MEETING_STATES else MeetingState.CONFIRMED
+        )
+    meeting.starts_at, meeting.ends_at, meeting.venue = starts_at, ends_at, venue
+    if lock is not None:
+        meeting.is_locked = lock
+    meeting.table = _free_table(meeting)
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Someone else placed a meeting there a moment ago: look at the grid again."),
+            code="concurrent",
+        ) from exc
+    from .scheduling import notify_meeting_change
+
+    notify_meeting_change(meeting=meeting, change=change)
+    return meeting
+
+
+def _free_table(meeting: Meeting) -> int:
+    """The lowest table of the venue free during the meeting (the check found one free)."""
+    taken = set(
+        Meeting.objects.live()
+        .filter(
+            venue=meeting.venue,
+            starts_at__lt=meeting.ends_at,
+            ends_at__gt=meeting.starts_at,
+        )
+        .exclude(pk=meeting.pk)
+        .values_list("table", flat=True)
+    )
+    if meeting.table and meeting.table not in taken and meeting.table <= meeting.venue.tables:
+        return meeting.table
+    return next(t for t in range(1, meeting.venue.tables + 1) if t not in taken)
+
+
+@transaction.atomic
+def meeting_set_locked(*, meeting: Meeting, locked: bool, by: User | None) -> Meeting:
+    """Lock (auto-scheduling leaves it where it is) or unlock a meeting."""
+    Meeting.objects.filter(pk=meeting.pk).update(is_locked=locked)
+    meeting.is_locked = locked
+    return meeting
+
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
-    """Cancel a meeting; both sides are told (see ``agendas``)."""
+    """Cancel a meeting; both sides are told."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state not in LIVE_MEETING_STATES:
         return meeting
     meeting.state = MeetingState.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["state", "sequence", "updated_at"])
+    from .scheduling import notify_meeting_change
+
+    notify_meeting_change(meeting=meeting, change="cancelled")
     return meeting

@@ -1,0 +1,629 @@
+"""Auto-scheduling: the engine (``matchmaking.scheduling``, pure Python) run on a mission.
+
+The adapter reads the mission into the engine's frozen instance: the meeting grid gives the
+slots; the delegation's programme items make everyone who attends them unavailable; partners
+host at their own venue (a partner without premises meets at the grid's meeting venue);
+travel times come from the venues; requests the partner accepted are the requests, with
+their priority as a weight (``PRIORITY_WEIGHTS``); meetings staff locked are locked.
+
+A run (``ScheduleRun``) is queued by staff, executed by a Celery task on the worker (never in
+a request), and records its progress and its proposal in its own row. The preview compares
+the proposal with the meetings of the mission: added, moved, removed, and the reason for
+every request left out; applying it writes all of that in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cepex_portal.jobs import enqueue_on_commit
+from matchmaking.scheduling import engine as scheduling_engine
+from matchmaking.scheduling import instance as engine_instance
+from matchmaking.scheduling.solution import Meeting as EngineMeeting
+from matchmaking.scheduling.solution import Reason, ReasonCode, Solution
+from matchmaking.scheduling.validator import check_meetings
+from missions.models import Mission, ProgrammeItem
+from partners.models import TravelTime, Venue
+
+from ..enums import (
+    LIVE_MEETING_STATES,
+    PRIORITY_WEIGHTS,
+    MeetingState,
+    RequestState,
+    RunState,
+)
+from ..models import Meeting, MeetingGrid, MeetingRequest, PartnerAvailability, ScheduleRun, Slot
+
+if TYPE_CHECKING:
+    from cepex_portal.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def grid_for(*, mission: Mission) -> MeetingGrid:
+    """The mission's meeting grid, made from its dates (9:00 to 18:00, 30-minute slots, a
+    lunch break) the first time it is asked for."""
+    grid, _created = MeetingGrid.objects.get_or_create(
+        mission=mission, defaults={"breaks": [["12:30", "14:00"]]}
+    )
+    return grid
+
+
+# --- Ids of the engine ------------------------------------------------------------------------
+
+
+def company_key(company_id: int) -> str:
+    return f"c{company_id}"
+
+
+def partner_key(partner_id: int) -> str:
+    return f"p{partner_id}"
+
+
+def venue_key(venue_id: int) -> str:
+    return f"v{venue_id}"
+
+
+def request_key(request_id: int) -> str:
+    return f"r{request_id}"
+
+
+def _id_of(key: str) -> int:
+    return int(key[1:])
+
+
+@dataclass
+class MissionInstance:
+    """The engine's instance of a mission, and what its ids stand for."""
+
+    instance: engine_instance.Instance
+    names: dict[str, str]
+    requests: dict[str, MeetingRequest]
+    venues: dict[str, Venue]
+    slots: dict[str, Slot]
+    left_out: dict[str, Reason] = field(default_factory=dict)
+
+
+def _overlapping_slots(slots: list[Slot], start: dt.datetime, end: dt.datetime) -> set[str]:
+    return {slot.id for slot in slots if slot.start < end and slot.end > start}
+
+
+def mission_instance(
+    *, mission: Mission, requests: list[MeetingRequest] | None = None
+) -> MissionInstance:
+    """Read ``mission`` into the engine's instance.
+
+    ``requests`` defaults to the accepted requests and those with a live meeting; the live
+    meetings staff locked are locked in place.
+    """
+    grid = grid_for(mission=mission)
+    slots = grid.slots()
+    if requests is None:
+        requests = _schedulable_requests(mission)
+    meetings = {
+        m.request_id: m for m in Meeting.objects.live().filter(request__in=[r.pk for r in requests])
+    }
+    mission_partners = {
+        mp.organisation_id: mp
+        for mp in mission.mission_partners.select_related("organisation__venue")
+    }
+    names: dict[str, str] = {}
+    venues: dict[str, Venue] = {}
+    left_out: dict[str, Reason] = {}
+
+    # Programme items: every delegate attends; their host is busy too.
+    items = list(ProgrammeItem.objects.filter(mission=mission))
+    delegation_busy: set[str] = set()
+    host_busy: dict[int, set[str]] = defaultdict(set)
+    for item in items:
+        busy = _overlapping_slots(slots, item.starts_at, item.ends_at)
+        delegation_busy |= busy
+        if item.host_id:
+            host_busy[item.host_id] |= busy
+
+    availability: dict[int, list[PartnerAvailability]] = defaultdict(list)
+    for row in PartnerAvailability.objects.filter(mission=mission):
+        availability[row.partner_id].append(row)
+
+    participants: dict[str, engine_instance.Participant] = {}
+    engine_requests = []
+    for request in requests:
+        company, partner = request.company, request.partner
+        ckey, pkey, rkey = company_key(company.pk), partner_key(partner.pk), request_key(request.pk)
+        names[ckey], names[pkey] = company.legal_name, str(partner)
+        host = partner.venue or grid.meeting_venue
+        if host is None:
+            left_out[rkey] = Reason(
+                ReasonCode.NOTE,
+                note=_("%(partner)s has no premises of its own and the grid has no meeting venue")
+                % {"partner": partner},
+            )
+            continue
+        venues[venue_key(host.pk)] = host
+        names[venue_key(host.pk)] = str(host)
+        participants.setdefault(
+            ckey,
+            engine_instance.Participant(
+                id=ckey, kind="company", unavailable=frozenset(delegation_busy)
+            ),
+        )
+        if pkey not in participants:
+            unavailable = set(host_busy.get(partner.pk, ()))
+            days = {row.day: row for row in availability.get(partner.pk, [])}
+            for slot in slots:
+                row = days.get(slot.day)
+                if row is not None and not row.covers(slot):
+                    unavailable.add(slot.id)
+            mission_partner = mission_partners.get(partner.pk)
+            participants[pkey] = engine_instance.Participant(
+                id=pkey,
+                kind="partner",
+                venue=venue_key(host.pk),
+                unavailable=frozenset(unavailable),
+                max_meetings=mission_partner.max_meetings if mission_partner else None,
+            )
+        lock = None
+        meeting = meetings.get(request.pk)
+        if meeting is not None and meeting.is_locked:
+            start_id = _slot_id(meeting.starts_at, mission)
+            venues[venue_key(meeting.venue_id)] = meeting.venue
+            lock = engine_instance.Lock(slot=start_id, venue=venue_key(meeting.venue_id))
+        engine_requests.append(
+            engine_instance.Request(
+                id=rkey,
+                a=ckey,
+                b=pkey,
+                priority=PRIORITY_WEIGHTS[request.priority],
+                slots=request.length_slots,
+                locked=lock,
+            )
+        )
+
+    travel = _travel(list(venues.values()), grid)
+    instance = engine_instance.Instance(
+        name=mission.slug,
+        slots=tuple(engine_instance.Slot(id=s.id, start=s.start, end=s.end) for s in slots),
+        venues=tuple(engine_instance.Venue(id=key, tables=v.tables) for key, v in venues.items()),
+        travel=tuple(travel),
+        participants=tuple(participants.values()),
+        requests=tuple(engine_requests),
+    )
+    return MissionInstance(
+        instance=instance,
+        names=names,
+        requests={request_key(r.pk): r for r in requests},
+        venues=venues,
+        slots={s.id: s for s in slots},
+        left_out=left_out,
+    )
+
+
+def _schedulable_requests(mission: Mission) -> list[MeetingRequest]:
+    """Requests the partner accepted, and any with a live meeting (staff may have placed one
+    before the answer), with what the adapter reads of them."""
+    return list(
+        MeetingRequest.objects.filter(mission=mission)
+        .filter(Q(state=RequestState.ACCEPTED) | Q(meeting__state__in=LIVE_MEETING_STATES))
+        .select_related("company", "partner__venue")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _travel(venues: list[Venue], grid: MeetingGrid) -> list[engine_instance.Travel]:
+    ids = [v.pk for v in venues]
+    known = {
+        (t.from_venue_id, t.to_venue_id): t.minutes
+        for t in TravelTime.objects.filter(from_venue__in=ids, to_venue__in=ids)
+    }
+    travel = []
+    for i, a in enumerate(venues):
+        for b in venues[i + 1 :]:
+            low, high = sorted([a.pk, b.pk])
+            minutes = known.get((low, high))
+            if minutes is None and a.city and a.city.casefold() == b.city.casefold():
+                minutes = grid.same_city_travel_minutes
+            if minutes is not None:
+                travel.append(
+                    engine_instance.Travel(a=venue_key(low), b=venue_key(high), minutes=minutes)
+                )
+    return travel
+
+
+def _slot_id(start: dt.datetime, mission: Mission) -> str:
+    from zoneinfo import ZoneInfo
+
+    return start.astimezone(ZoneInfo(mission.time_zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+# --- Reasons, in the staff's language ---------------------------------------------------------
+
+
+def reason_text(reason: dict[str, Any], names: dict[str, str]) -> str:
+    """A request left out, said in the active language (the engine speaks codes and ids)."""
+    code = reason.get("code")
+    people = [names.get(p, p) for p in reason.get("participants", [])]
+    places = [names.get(v, v) for v in reason.get("venues", [])]
+    numbers = reason.get("numbers", [])
+    match code:
+        case ReasonCode.HOST_VENUES:
+            return _("%(a)s hosts at %(x)s; %(b)s hosts at %(y)s") % {
+                "a": people[0],
+                "x": places[0],
+                "b": people[1],
+                "y": places[1],
+            }
+        case ReasonCode.NO_COMMON_SLOT:
+            length = numbers[0] if numbers else 1
+            if length == 1:
+                return _("no common free slot")
+            return _("no common free run of %(count)d slots in a row") % {"count": length}
+        case ReasonCode.CAP:
+            return "; ".join(
+                _("%(who)s at its cap of %(count)d meetings") % {"who": who, "count": cap}
+                for who, cap in zip(people, numbers, strict=False)
+            )
+        case ReasonCode.TRAVEL:
+            return _(
+                "%(who)s is at %(x)s in the slots around; travel to %(y)s takes %(minutes)d min"
+            ) % {"who": people[0], "x": places[0], "y": places[1], "minutes": numbers[0]}
+        case ReasonCode.UNREACHABLE:
+            return _("%(who)s is at %(x)s that day; %(y)s cannot be reached from there") % {
+                "who": people[0],
+                "x": places[0],
+                "y": places[1],
+            }
+        case ReasonCode.TABLES:
+            return _("all %(count)d tables of %(venue)s are taken in every common free slot") % {
+                "count": numbers[0],
+                "venue": places[0],
+            }
+        case ReasonCode.LOST_HIGHER:
+            return _("lost to higher-priority requests for the same slots")
+        case ReasonCode.LOST_EQUAL | ReasonCode.LOST_OTHER:
+            return _("lost to other requests for the same slots, which weigh more together")
+        case ReasonCode.NOT_PLACED:
+            return _("not placed before the time limit ran out")
+        case _:
+            return reason.get("note", "")
+
+
+def _reason_data(reason: Reason) -> dict[str, Any]:
+    return {
+        "code": str(reason.code),
+        "participants": list(reason.participants),
+        "venues": list(reason.venues),
+        "numbers": list(reason.numbers),
+        "note": reason.note,
+    }
+
+
+# --- Runs -------------------------------------------------------------------------------------
+
+_ACTIVE_RUNS = (RunState.QUEUED, RunState.RUNNING)
+
+
+@transaction.atomic
+def schedule_run_request(
+    *, mission: Mission, by: User | None, time_limit: int = 30, seed: int = 0
+) -> ScheduleRun:
+    """Queue an auto-scheduling run of ``mission``; the worker picks it up after commit."""
+    Mission.objects.select_for_update().get(pk=mission.pk)
+    if ScheduleRun.objects.filter(mission=mission, state__in=_ACTIVE_RUNS).exists():
+        raise ValidationError(
+            _("A scheduling run of this mission is already under way."), code="running"
+        )
+    # Below the worker's soft time limit (CELERY_TASK_SOFT_TIME_LIMIT, 300 s by default).
+    if not 1 <= time_limit <= 240:
+        raise ValidationError(_("The time limit goes from 1 to 240 seconds."), code="limit")
+    run = ScheduleRun.objects.create(
+        mission=mission, requested_by=by, time_limit_seconds=time_limit, seed=seed
+    )
+    from ..tasks.scheduling import schedule_run_task
+
+    enqueue_on_commit(schedule_run_task, run_id=run.pk)
+    return run
+
+
+def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
+    """Run the engine for a queued run, recording progress in the row as it goes.
+
+    Outside any transaction on purpose: each save of the row commits, so that the page
+    polling it sees the progress. Idempotent: a run not queued is left as it is.
+    """
+    claimed = ScheduleRun.objects.filter(pk=run.pk, state=RunState.QUEUED).update(
+        state=RunState.RUNNING, started_at=timezone.now(), progress=1
+    )
+    run.refresh_from_db()
+    if not claimed:
+        return run
+    started = time.monotonic()
+    try:
+        prepared = mission_instance(mission=run.mission)
+
+        def on_progress(*, value: int, elapsed: float, **kwargs: Any) -> None:
+            percent = min(99, max(1, int(100 * elapsed / max(run.time_limit_seconds, 1))))
+            ScheduleRun.objects.filter(pk=run.pk).update(
+                progress=percent, best_priority_total=value
+            )
+
+        result = scheduling_engine.solve(
+            prepared.instance,
+            time_limit=run.time_limit_seconds,
+            seed=run.seed,
+            started_at=started,
+            on_progress=on_progress,
+        )
+    except Exception as exc:  # the run row says what happened; the worker goes on
+        logger.exception("scheduling run %s failed", run.pk)
+        run.state, run.error, run.finished_at = RunState.FAILED, str(exc)[:2000], timezone.now()
+        run.save(update_fields=["state", "error", "finished_at", "updated_at"])
+        return run
+    solution = result.solution
+    run.result = {
+        "meetings": [
+            {"request": m.request, "slot": m.slot, "venue": m.venue} for m in solution.meetings
+        ],
+        "unscheduled": [
+            {"request": u.request, "reason": _reason_data(u.reason)} for u in solution.unscheduled
+        ]
+        + [
+            {"request": key, "reason": _reason_data(reason)}
+            for key, reason in prepared.left_out.items()
+        ],
+        "names": prepared.names,
+        "priority_total": sum(
+            prepared.instance.request_by_id[m.request].priority for m in solution.meetings
+        ),
+        "upper_bound": getattr(result.stats, "upper_bound", None),
+    }
+    run.best_priority_total = run.result["priority_total"]
+    run.state, run.progress, run.finished_at = RunState.DONE, 100, timezone.now()
+    run.save(
+        update_fields=[
+            "result",
+            "best_priority_total",
+            "state",
+            "progress",
+            "finished_at",
+            "updated_at",
+        ]
+    )
+    return run
+
+
+# --- Preview and apply ------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    request: MeetingRequest
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    venue: Venue | None = None
+    meeting: Meeting | None = None  # the meeting it changes, if any
+
+
+@dataclass
+class Preview:
+    added: list[Change]
+    moved: list[Change]
+    removed: list[Change]
+    kept: list[Change]
+    unscheduled: list[tuple[MeetingRequest | None, str]]
+
+
+def _placement(run_result: dict, prepared: MissionInstance) -> dict[str, tuple[Slot, Venue, int]]:
+    placed = {}
+    for item in run_result.get("meetings", []):
+        request = prepared.requests.get(item["request"])
+        slot = prepared.slots.get(item["slot"])
+        venue = prepared.venues.get(item["venue"])
+        if request is None or slot is None or venue is None:
+            continue
+        placed[item["request"]] = (slot, venue, request.length_slots)
+    return placed
+
+
+def _end_of(slot: Slot, length: int, slots: dict[str, Slot]) -> dt.datetime:
+    ordered = sorted(slots.values(), key=lambda s: s.start)
+    index = next(i for i, s in enumerate(ordered) if s.id == slot.id)
+    return ordered[min(index + length, len(ordered)) - 1].end
+
+
+def schedule_preview(*, run: ScheduleRun) -> Preview:
+    """What applying ``run`` would do to the mission's meetings, as of now."""
+    prepared = mission_instance(mission=run.mission)
+    placed = _placement(run.result, prepared)
+    current = {
+        request_key(m.request_id): m
+        for m in Meeting.objects.live()
+        .filter(mission=run.mission)
+        .select_related("request__company", "request__partner", "venue")
+    }
+    preview = Preview(added=[], moved=[], removed=[], kept=[], unscheduled=[])
+    for key, (slot, venue, length) in placed.items():
+        change = Change(
+            request=prepared.requests[key],
+            starts_at=slot.start,
+            ends_at=_end_of(slot, length, prepared.slots),
+            venue=venue,
+            meeting=current.get(key),
+        )
+        if change.meeting is None:
+            preview.added.append(change)
+        elif change.meeting.starts_at == change.starts_at and change.meeting.venue_id == venue.pk:
+            preview.kept.append(change)
+        else:
+            preview.moved.append(change)
+    for key, meeting in current.items():
+        if key not in placed and not meeting.is_locked:
+            preview.removed.append(Change(request=meeting.request, meeting=meeting))
+    names = run.result.get("names", {})
+    for item in run.result.get("unscheduled", []):
+        preview.unscheduled.append(
+            (prepared.requests.get(item["request"]), reason_text(item["reason"], names))
+        )
+    return preview
+
+
+def _assign_tables(meetings: list[Meeting]) -> None:
+    """Give each meeting a table of its venue, no two at one table at once.
+
+    Interval partitioning, earliest start first, never needs more tables than meet at once;
+    a meeting keeps the table it had when that table is free, so that nothing moves for
+    people whose meeting did not change.
+    """
+    by_venue: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        by_venue[meeting.venue_id].append(meeting)
+    for venue_meetings in by_venue.values():
+        free_at: dict[int, dt.datetime] = {}
+        for meeting in sorted(venue_meetings, key=lambda m: (m.starts_at, m.pk or 0)):
+            free = [t for t in sorted(free_at) if free_at[t] <= meeting.starts_at]
+            if (
+                meeting.pk
+                and meeting.table
+                and (meeting.table not in free_at or meeting.table in free)
+            ):
+                table = meeting.table
+            elif free:
+                table = free[0]
+            else:
+                table = max(free_at, default=0) + 1
+                while table in free_at:
+                    table += 1
+            meeting.table = table
+            free_at[table] = meeting.ends_at
+
+
+@transaction.atomic
+def schedule_run_apply(*, run: ScheduleRun, by: User | None) -> Preview:
+    """Write a finished run's proposal: add, move and cancel meetings in one transaction.
+
+    Refused when the mission changed since the run so much that the proposal breaks a rule
+    now (a partner's availability, a new programme item): run again then.
+    """
+    run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if run.state != RunState.DONE:
+        raise ValidationError(
+            _("Only a finished run that was neither applied nor discarded can be applied."),
+            code="state",
+        )
+    Mission.objects.select_for_update().get(pk=run.mission_id)
+    prepared = mission_instance(mission=run.mission)
+    proposal = Solution(
+        meetings=tuple(
+            EngineMeeting(request=m["request"], slot=m["slot"], venue=m["venue"])
+            for m in run.result.get("meetings", [])
+            if m["request"] in prepared.instance.request_by_id
+        ),
+        unscheduled=(),
+    )
+    violations = check_meetings(prepared.instance, proposal)
+    if violations:
+        raise ValidationError(
+            _(
+                "The mission changed since this run (%(count)d meetings would now break a "
+                "rule): run the scheduling again."
+            )
+            % {"count": len({v.request for v in violations})},
+            code="stale",
+        )
+    preview = schedule_preview(run=run)
+    changed: list[tuple[Meeting, str]] = []
+    for change in preview.removed:
+        meeting = change.meeting
+        meeting.state, meeting.sequence = MeetingState.CANCELLED, meeting.sequence + 1
+        meeting.save(update_fields=["state", "sequence", "updated_at"])
+        changed.append((meeting, "cancelled"))
+    touched = []
+    for change in preview.moved:
+        meeting = change.meeting
+        meeting.starts_at, meeting.ends_at, meeting.venue = (
+            change.starts_at,
+            change.ends_at,
+            change.venue,
+        )
+        meeting.sequence += 1
+        touched.append(meeting)
+        changed.append((meeting, "moved"))
+    for change in preview.added:
+        request = change.request
+        existing = Meeting.objects.filter(request=request).first()  # a cancelled one comes back
+        meeting = existing or Meeting(
+            request=request,
+            mission_id=request.mission_id,
+            company_id=request.company_id,
+            partner_id=request.partner_id,
+        )
+        meeting.starts_at, meeting.ends_at, meeting.venue = (
+            change.starts_at,
+            change.ends_at,
+            change.venue,
+        )
+        meeting.state = MeetingState.CONFIRMED
+        if existing is not None:
+            meeting.sequence += 1
+        touched.append(meeting)
+        changed.append((meeting, "confirmed"))
+    # Tables for the whole mission again; then write. The exclusion constraints check each
+    # row as it is written, so first park every meeting that will be written out of their
+    # reach (a cancelled state), then write each in its final place and state.
+    kept = [c.meeting for c in preview.kept if c.meeting is not None]
+    kept_ids = {m.pk for m in kept}
+    locked = list(
+        Meeting.objects.live()
+        .filter(mission=run.mission, is_locked=True)
+        .exclude(pk__in=kept_ids | {m.pk for m in touched if m.pk})
+    )
+    everything = [*kept, *locked, *touched]
+    final_state = {id(m): m.state for m in everything}
+    _assign_tables(everything)
+    parked = [m.pk for m in everything if m.pk]
+    if parked:
+        Meeting.objects.filter(pk__in=parked).update(state=MeetingState.CANCELLED)
+    for meeting in everything:
+        meeting.state = final_state[id(meeting)]
+        meeting.save()
+    run.state, run.applied_at = RunState.APPLIED, timezone.now()
+    run.save(update_fields=["state", "applied_at", "updated_at"])
+    for meeting, change in changed:
+        notify_meeting_change(meeting=meeting, change=change)
+    logger.info(
+        "run %s applied by %s: %d added, %d moved, %d removed",
+        run.pk,
+        getattr(by, "pk", None),
+        len(preview.added),
+        len(preview.moved),
+        len(preview.removed),
+    )
+    return preview
+
+
+@transaction.atomic
+def schedule_run_discard(*, run: ScheduleRun, by: User | None) -> ScheduleRun:
+    run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+    if run.state not in (RunState.DONE, RunState.FAILED):
+        raise ValidationError(_("Only a finished run can be discarded."), code="state")
+    run.state = RunState.DISCARDED
+    run.save(update_fields=["state", "updated_at"])
+    return run
+
+
+def notify_meeting_change(*, meeting: Meeting, change: str) -> None:
+    """Tell both sides a meeting was confirmed, moved or cancelled (``agendas``)."""
+    from .agendas import meeting_notify_change
+
+    meeting_notify_change(meeting=meeting, change=change)

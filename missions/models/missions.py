@@ -191,6 +191,12 @@ class MissionPartner(models.Model):
         _("hosts the delegation"), default=False, help_text=_("Receives the whole delegation.")
     )
     notes = models.CharField(_("notes"), max_length=300, blank=True, default="")
+    max_meetings = models.PositiveSmallIntegerField(
+        _("most B2B meetings"),
+        null=True,
+        blank=True,
+        help_text=_("How many B2B meetings this partner takes at most on the mission."),
+    )
 
     class Meta:
         verbose_name = _("mission partner")
