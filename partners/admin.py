@@ -18,6 +18,7 @@ from import_export.formats import base_formats
 
 from missions.models import Application
 
+from . import spreadsheets
 from .claims import claim_approve, claim_decline, contacts_confirm
 from .enums import ClaimStatus
 from .models import (
@@ -36,9 +37,13 @@ from .validators import normalize_tax_id, validate_tax_id
 
 
 class PortalImportExportAdmin(ImportExportModelAdmin):
-    """CSV and Excel; importing needs the right to add and change, exporting to view."""
+    """CSV and Excel; importing needs the right to add and change, exporting to view.
 
-    formats = [base_formats.CSV, base_formats.XLSX]
+    Excel workbooks are written with text cells only (``spreadsheets.XLSX``), and every
+    resource escapes formula-like cells (see ``partners.spreadsheets``).
+    """
+
+    formats = [base_formats.CSV, spreadsheets.XLSX]
     # Websites are typed without a scheme; read them as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

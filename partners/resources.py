@@ -23,6 +23,7 @@ from .models import (
     PartnerOrganisation,
     Sector,
 )
+from .spreadsheets import spreadsheet_safe, spreadsheet_unescape
 from .validators import normalize_phone, normalize_tax_id
 
 # --- Widgets ---------------------------------------------------------------------------------
@@ -197,7 +198,20 @@ class PartnerByNameWidget(widgets.ForeignKeyWidget):
 
 
 class PortalResource(resources.ModelResource):
-    """Bad values become row errors (shown in the preview), never a crash of the import."""
+    """Bad values become row errors (shown in the preview), never a crash of the import.
+
+    Exported cells go through :func:`~partners.spreadsheets.spreadsheet_safe`, whatever the
+    format: what companies typed into the public form never reaches staff's spreadsheets
+    as a formula. Imported text is kept as text; the quote an export added is taken off.
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = spreadsheet_unescape(value)
 
     def get_instance(self, instance_loader, row):
         try:
