@@ -4,6 +4,8 @@ Companies, partners and contacts import from and export to CSV and Excel (see
 ``resources.py``); an import always shows its preview before anything is written.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -14,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 
 from missions.models import Application
 
@@ -35,6 +36,8 @@ from .models import (
 from .resources import CompanyResource, ContactResource, PartnerOrganisationResource
 from .validators import normalize_tax_id, validate_tax_id
 
+logger = logging.getLogger(__name__)
+
 
 class PortalImportExportAdmin(ImportExportModelAdmin):
     """CSV and Excel; importing needs the right to add and change, exporting to view.
@@ -43,9 +46,34 @@ class PortalImportExportAdmin(ImportExportModelAdmin):
     resource escapes formula-like cells (see ``partners.spreadsheets``).
     """
 
-    formats = [base_formats.CSV, spreadsheets.XLSX]
+    formats = [spreadsheets.CSV, spreadsheets.XLSX]
     # Websites are typed without a scheme; read them as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        # For the message about a file that cannot be read, which names the columns.
+        form.resource_classes = self.get_import_resource_classes(request)
+        return form
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read: what to send instead, never the exception's name."""
+        logger.info("Unreadable import file: %r", e)
+        resource_class = form.resource_classes[self.get_resource_index(form)]
+        columns = ", ".join(resource_class.expected_columns())
+        if isinstance(e, spreadsheets.UnreadableFile) and e.line is not None:
+            message = _(
+                "Line %(line)d of the file has more cells than its first line names "
+                "columns; check the separators and quotes on that line. Expected columns: "
+                "%(columns)s."
+            ) % {"line": e.line, "columns": columns}
+        else:
+            message = _(
+                "This file could not be read. Save it from your spreadsheet as CSV "
+                "(separated by commas, semicolons or tabs) or as an Excel workbook (.xlsx), "
+                "and choose that format; its first line names the columns: %(columns)s."
+            ) % {"columns": columns}
+        form.add_error("import_file", message)
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)

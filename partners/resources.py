@@ -197,6 +197,10 @@ class PartnerByNameWidget(widgets.ForeignKeyWidget):
 # --- Resources -------------------------------------------------------------------------------
 
 
+class MissingColumns(ValueError):
+    """The file lacks a column the import cannot do without; the message names them."""
+
+
 class PortalResource(resources.ModelResource):
     """Bad values become row errors (shown in the preview), never a crash of the import.
 
@@ -204,6 +208,40 @@ class PortalResource(resources.ModelResource):
     format: what companies typed into the public form never reaches staff's spreadsheets
     as a formula. Imported text is kept as text; the quote an export added is taken off.
     """
+
+    @classmethod
+    def expected_columns(cls) -> list[str]:
+        """The column names this import reads, as the import page lists them."""
+        return [field.column_name for field in cls().get_user_visible_fields()]
+
+    def import_data(self, dataset, *args, **kwargs):
+        """A file without the key column is refused whole, with a message that says so.
+
+        Column names are matched whatever their case and surrounding spaces (" Tax_ID ").
+        """
+        known = {name.lower(): name for name in self.expected_columns()}
+        dataset.headers = [
+            known.get(header.strip().lower(), header) if isinstance(header, str) else header
+            for header in dataset.headers or []
+        ]
+        key_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        missing = [column for column in key_columns if column not in dataset.headers]
+        if missing:
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            result.append_base_error(
+                self.get_error_result_class()(
+                    MissingColumns(
+                        _(
+                            "The file has no %(missing)s column, which tells the rows apart. "
+                            "Its first line must name the columns: %(columns)s."
+                        )
+                        % {"missing": ", ".join(missing), "columns": ", ".join(known.values())}
+                    )
+                )
+            )
+            return result
+        return super().import_data(dataset, *args, **kwargs)
 
     def export_field(self, field, instance, **kwargs):
         return spreadsheet_safe(super().export_field(field, instance, **kwargs))

@@ -7,8 +7,16 @@ exported text that starts so is written with a leading single quote, OWASP's rul
 injection: it stays text. :func:`spreadsheet_safe` is the one home of that rule; the
 resources apply it to every exported cell, and :class:`XLSX` writes every text as a text
 cell, never as a formula.
+
+On the way in, staff's files come as their spreadsheet saved them: French Excel writes CSV
+with semicolons in Windows-1252, "Unicode text" is UTF-16 with tabs, others write UTF-8
+with or without a byte order mark. :class:`CSV` finds the encoding and the separator;
+a file it cannot read raises :class:`UnreadableFile`, which the admin turns into a message.
 """
 
+import codecs
+import csv
+import io
 import re
 
 import tablib
@@ -45,6 +53,96 @@ def spreadsheet_unescape(text: str) -> str:
     if text.startswith("'") and _is_formula_like(text[1:]):
         return text[1:]
     return text
+
+
+class UnreadableFile(ValueError):
+    """The file is not text in a known encoding, or not CSV; ``line`` is where it broke."""
+
+    def __init__(self, reason: str, *, line: int | None = None):
+        super().__init__(reason if line is None else f"{reason} (line {line})")
+        self.line = line
+
+
+# Byte order marks, longest first: they say the encoding for sure.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+SEPARATORS = (",", ";", "\t")
+
+
+def decode_text(data: bytes | str) -> str:
+    """Text of a file: UTF-8 or UTF-16 by their byte order mark, else UTF-8, else Windows-1252.
+
+    Windows-1252 last: French text saved by Excel is never valid UTF-8 (``é`` is the byte
+    0xE9 alone), while UTF-8 text is almost never meant as Windows-1252.
+    """
+    if isinstance(data, str):
+        text = data.removeprefix("\ufeff")
+    else:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                try:
+                    text = data[len(bom) :].decode(encoding)
+                except UnicodeDecodeError as exc:
+                    raise UnreadableFile(f"not {encoding} despite its byte order mark") from exc
+                break
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    text = data.decode("cp1252")
+                except UnicodeDecodeError as exc:
+                    raise UnreadableFile("neither UTF-8 nor Windows-1252 text") from exc
+    if "\x00" in text:
+        raise UnreadableFile("binary data, or UTF-16 without a byte order mark")
+    return text
+
+
+def guess_separator(text: str) -> str:
+    """The separator the first line uses most: comma, semicolon (French Excel) or tab.
+
+    The first line names the columns, and column names hold none of the three.
+    """
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {separator: first_line.count(separator) for separator in SEPARATORS}
+    best = max(SEPARATORS, key=counts.__getitem__)  # a tie goes to the comma
+    return best if counts[best] else ","
+
+
+class CSV(base_formats.CSV):
+    """CSV in the encodings and with the separators spreadsheets write.
+
+    The admin hands the uploaded bytes over untouched (``is_binary``), so that this class,
+    not a fixed encoding, decides how to read them.
+    """
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        text = decode_text(in_stream)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_separator(text))
+        dataset = None
+        try:
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue  # blank lines, or a line of separators only
+                if dataset is None:
+                    dataset = tablib.Dataset(headers=[cell.strip() for cell in row])
+                    width = len(row)
+                    continue
+                if any(cell.strip() for cell in row[width:]):
+                    raise UnreadableFile("more cells than column names", line=reader.line_num)
+                dataset.append((row + [""] * (width - len(row)))[:width])
+        except csv.Error as exc:
+            raise UnreadableFile(str(exc), line=reader.line_num) from exc
+        return dataset if dataset is not None else tablib.Dataset()
 
 
 class XLSX(base_formats.XLSX):
