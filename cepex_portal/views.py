@@ -1,10 +1,11 @@
-"""Project-wide views: the health check, and where a login lands."""
+"""Project-wide views: the health check, where a login lands, the CSRF failure page."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -57,3 +58,17 @@ def after_login(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "company_id", None):
         return redirect("partners:space")
     return redirect("missions:list")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (``CSRF_FAILURE_VIEW``), in the portal's look.
+
+    Django's own page carries inline styles, which the Content Security Policy refuses.
+    The reason is told only when the visitor can act on it (cookies blocked).
+    """
+    return render(
+        request,
+        "403_csrf.html",
+        {"is_cookie_missing": reason == REASON_NO_CSRF_COOKIE},
+        status=403,
+    )
