@@ -1,7 +1,7 @@
 """Admin of companies, partner organisations, their contacts and the reference lists.
 
 Companies, partners and contacts import from and export to CSV and Excel (see
-``resources.py``); an import always shows its preview before anything is written.
+``resources/``); an import always shows its preview before anything is written.
 """
 
 import logging
