@@ -258,6 +258,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+# Django's page for a form refused by the CSRF check has inline styles: ours has none.
+CSRF_FAILURE_VIEW = "cepex_portal.views.csrf_failure"
 
 # Public forms: how many submissions one IP address may make, per window.
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=10)

@@ -1,4 +1,4 @@
-"""Project-wide views: the health check, and where a login lands."""
+"""Project-wide views: the health check, where a login lands, the CSRF failure page."""
 
 import os
 
@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -63,3 +64,17 @@ def after_login(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "company_id", None):
         return redirect("space:home")
     return redirect("portal:list")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (``CSRF_FAILURE_VIEW``), in the portal's look.
+
+    Django's own page carries inline styles, which the Content Security Policy refuses.
+    The reason is told only when the visitor can act on it (cookies blocked).
+    """
+    return render(
+        request,
+        "403_csrf.html",
+        {"is_cookie_missing": reason == REASON_NO_CSRF_COOKIE},
+        status=403,
+    )

@@ -1,8 +1,10 @@
 """Admin of companies, partner organisations, their contacts and the reference lists.
 
 Companies, partners and contacts import from and export to CSV and Excel (see
-``resources.py``); an import always shows its preview before anything is written.
+``resources/``); an import always shows its preview before anything is written.
 """
+
+import logging
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 
 from cepex_portal.admin import country_column
 
+from . import spreadsheets
 from .enums import ClaimStatus
 from .models import (
     COMPANY_PROFILE_FIELDS,
@@ -34,13 +36,44 @@ from .resources import CompanyResource, ContactResource, PartnerOrganisationReso
 from .services import claim_approve, claim_decline, contacts_confirm
 from .validators import normalize_tax_id, validate_tax_id
 
+logger = logging.getLogger(__name__)
+
 
 class PortalImportExportAdmin(ImportExportModelAdmin):
-    """CSV and Excel; importing needs the right to add and change, exporting to view."""
+    """CSV and Excel; importing needs the right to add and change, exporting to view.
 
-    formats = [base_formats.CSV, base_formats.XLSX]
+    Excel workbooks are written with text cells only (``spreadsheets.XLSX``), and every
+    resource escapes formula-like cells (see ``partners.spreadsheets``).
+    """
+
+    formats = [spreadsheets.CSV, spreadsheets.XLSX]
     # Websites are typed without a scheme; read them as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        # For the message about a file that cannot be read, which names the columns.
+        form.resource_classes = self.get_import_resource_classes(request)
+        return form
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read: what to send instead, never the exception's name."""
+        logger.info("Unreadable import file: %r", e)
+        resource_class = form.resource_classes[self.get_resource_index(form)]
+        columns = ", ".join(resource_class.expected_columns())
+        if isinstance(e, spreadsheets.UnreadableFile) and e.line is not None:
+            message = _(
+                "Line %(line)d of the file has more cells than its first line names "
+                "columns; check the separators and quotes on that line. Expected columns: "
+                "%(columns)s."
+            ) % {"line": e.line, "columns": columns}
+        else:
+            message = _(
+                "This file could not be read. Save it from your spreadsheet as CSV "
+                "(separated by commas, semicolons or tabs) or as an Excel workbook (.xlsx), "
+                "and choose that format; its first line names the columns: %(columns)s."
+            ) % {"columns": columns}
+        form.add_error("import_file", message)
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
