@@ -216,7 +216,7 @@ class PortalResource(resources.ModelResource):
             raise ValidationError(
                 {
                     self.fields[names[0]].attribute: ValidationError(
-                        _("Line %(line)s of the file has the same %(columns)s; give each once.")
+                        _("Line %(line)d of the file has the same %(columns)s; give each once.")
                         % {
                             "line": first,
                             "columns": ", ".join(self.fields[name].column_name for name in names),
