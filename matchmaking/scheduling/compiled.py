@@ -107,9 +107,7 @@ def compile_instance(instance: Instance) -> Compiled:
     for i in range(len(slots) - 2, -1, -1):
         if back_to_back[i]:
             run[i] = run[i + 1] + 1
-    host = tuple(
-        -1 if p.venue is None else venue_index[p.venue] for p in instance.participants
-    )
+    host = tuple(-1 if p.venue is None else venue_index[p.venue] for p in instance.participants)
     req_a, req_b, weight, length, req_venues, starts, locked = [], [], [], [], [], [], []
     requests_of: list[list[int]] = [[] for _ in instance.participants]
     for r, request in enumerate(instance.requests):
@@ -245,7 +243,7 @@ class Schedule:
         c = self.c
         k = c.length[r]
         for other in self.meetings_of[p]:
-            if other == ignore or other == r:
+            if other in (ignore, r):
                 continue
             v2 = self.venue[other]
             if v2 != v and c.conflict(s, k, v, self.start[other], c.length[other], v2):

@@ -44,7 +44,7 @@ from matchmaking.scheduling.solution import Meeting, Solution, Unscheduled
 UNITS_PER_SECOND = 0.7
 TRACE = False
 STEP_UNITS = 0.6  # the most one CP-SAT step may spend
-UNITS_PER_OPTION = 2.5e-5  # building one option of a CP-SAT model (and its constraints)
+UNITS_PER_OPTION = 5e-5  # building one option of a CP-SAT model (and its constraints)
 UNITS_PER_MOVE = 4e-6  # one move evaluated by local search
 
 
@@ -125,7 +125,7 @@ def solve(
         reserve = min(0.1 * time_limit, 0.2 + 2e-5 * len(instance.requests))
     deadline = started_at + max(time_limit - reserve, 0.0)
     budget = Budget(units=UNITS_PER_SECOND * max(time_limit - reserve, 0.0), deadline=deadline)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (a seeded search, not a secret)
     stats = Stats()
 
     def note(phase: str, schedule: Schedule) -> None:
@@ -144,8 +144,7 @@ def solve(
         note("insertion", schedule)
 
     if not budget.exhausted() and schedule.value() < stats.upper_bound:
-        phase_units = budget.units * 0.55
-        _search_priority(schedule, budget, phase_units, rng, stats, seed)
+        _search_priority(schedule, budget, budget.units * 0.5, budget.units * 0.3, rng, stats, seed)
         note("priority search", schedule)
 
     if not budget.exhausted():
@@ -243,6 +242,15 @@ def _window_requests(
     return [r for r in inside if c.req_a[r] in keep or c.req_b[r] in keep][: max(target, 1)]
 
 
+def _count(c: Compiled, free: list[int], schedule: Schedule, scheduled_only: bool) -> int:
+    """How many of ``free`` a neighbourhood really frees (as :func:`optimise` filters)."""
+    return sum(
+        1
+        for r in set(free)
+        if c.locked[r] is None and c.starts[r] and (schedule.start[r] >= 0 or not scheduled_only)
+    )
+
+
 def _adapt(target: int, optimal: bool) -> int:
     """Neighbourhoods solved to optimality are too small to find more: grow; the others are
     too big to solve in their step: shrink. Deterministic: it depends on outcomes only."""
@@ -253,33 +261,42 @@ def _search_priority(
     schedule: Schedule,
     budget: Budget,
     units: float,
+    extra: float,
     rng: random.Random,
     stats: Stats,
     seed: int,
 ) -> None:
+    """LNS on the priority total with ``units`` of work, and up to ``extra`` more as long as
+    it keeps improving (the priority total comes first: holes get the rest)."""
     c = schedule.c
     everything = sum(1 for r in range(c.n_requests) if c.locked[r] is None and c.starts[r])
     stop_at = budget.units - units
+    last_stop = budget.units - units - extra
+    picker = _Picker(3, rng)
     targets = [1500, 1500, 1500]
-    stale = 0
+    since_improvement = 0
     step = 0
-    while budget.units > stop_at and not budget.exhausted():
+    while not budget.exhausted():
+        if budget.units <= stop_at and (since_improvement > 6 or budget.units <= last_stop):
+            return
         value = schedule.value()
         if value >= stats.upper_bound:
             return
         unscheduled = [r for r in range(c.n_requests) if schedule.start[r] < 0 and c.starts[r]]
         if not unscheduled:
             return
-        kind = step % 3
+        kind = picker.pick() if c.n_slots >= 2 else 0
         target = targets[kind]
-        if kind == 0 or c.n_slots < 2:
+        window = None
+        if kind == 0:
+            # The participants around an unscheduled request, heaviest requests first.
             unscheduled.sort(key=lambda r: (-c.weight[r], r))
             pick = unscheduled[rng.randrange(min(len(unscheduled), 8))]
             free = _grow_participants(
                 schedule, [c.req_a[pick], c.req_b[pick]], target, rng, all_slots=True
             )
-            window = None
         elif kind == 1:
+            # A few slots around an option of an unscheduled request: every table there.
             width = max(2, min(c.n_slots, rng.choice((2, 3, 4, 6))))
             pick = unscheduled[rng.randrange(len(unscheduled))]
             centre = c.starts[pick][rng.randrange(len(c.starts[pick]))]
@@ -287,9 +304,9 @@ def _search_priority(
             window = (first, first + width - 1)
             free = _window_requests(schedule, window[0], window[1], target, rng)
         else:
+            # Participants anywhere: moves the previous two would not think of.
             seeds = rng.sample(range(c.n_participants), min(3, c.n_participants))
             free = _grow_participants(schedule, seeds, target, rng, all_slots=True)
-            window = None
         step += 1
         outcome = optimise(
             schedule,
@@ -297,55 +314,79 @@ def _search_priority(
             mode="priority",
             window=window,
             seed=seed + step,
-            deterministic_time=min(STEP_UNITS, max(0.05, budget.units - stop_at)),
+            deterministic_time=min(STEP_UNITS, max(0.05, budget.units - last_stop)),
             wall_time=budget.wall_left(),
         )
-        budget.spend(outcome.deterministic_time + UNITS_PER_OPTION * outcome.options)
+        spent = outcome.deterministic_time + UNITS_PER_OPTION * outcome.options
+        budget.spend(spent)
+        picker.credit(kind, outcome.after - outcome.before, spent)
         stats.iterations += 1
         if TRACE:
             print("P", kind, len(free), outcome, f"{budget.wall_left():.1f}", flush=True)
-        if outcome.optimal and window is None and len(free) == everything:
+        if outcome.optimal and window is None and _count(c, free, schedule, False) == everything:
             return  # the whole event, solved to optimality
         if outcome.improved:
             stats.improvements += 1
-            stale = 0
+            since_improvement = 0
         else:
-            stale += 1
+            since_improvement += 1
         targets[kind] = _adapt(target, outcome.optimal)
-        if stale >= 60:
-            return
+
+
+class _Picker:
+    """Chooses the kind of neighbourhood: each is drawn in proportion to what it gained per
+    unit of work lately (plus a floor, so none is starved). Deterministic for a given seed."""
+
+    def __init__(self, kinds: int, rng: random.Random) -> None:
+        self.rng = rng
+        self.rate = [1.0] * kinds
+
+    def pick(self) -> int:
+        top = max(self.rate)
+        weights = [max(rate, 0.1 * top, 1e-6) for rate in self.rate]
+        return self.rng.choices(range(len(weights)), weights=weights)[0]
+
+    def credit(self, kind: int, gain: int, spent: float) -> None:
+        self.rate[kind] = 0.7 * self.rate[kind] + 0.3 * (max(gain, 0) / max(spent, 0.01))
 
 
 def _search_holes(
     schedule: Schedule, budget: Budget, rng: random.Random, stats: Stats, seed: int
 ) -> None:
+    """LNS on idle holes, the priority total fixed: neighbourhoods around participants with
+    holes, over the whole event (kind 0) or one of their days (kind 1)."""
     c = schedule.c
     everything = sum(
         1 for r in range(c.n_requests) if c.locked[r] is None and schedule.start[r] >= 0
     )
+    n_days = len(c.day_slots)
+    # Holes per (participant, day), kept up to date for the participants each step touches.
+    holes = {
+        (p, d): h
+        for p in range(c.n_participants)
+        if schedule.count[p]
+        for d in range(n_days)
+        if (h := schedule.day_holes(p, d))
+    }
     targets = [1200, 1200]
+    picker = _Picker(2, rng)
     step = 0
     stale = 0
-    days = range(len(c.day_slots))
-    while not budget.exhausted():
-        holes = [
-            (sum(schedule.day_holes(p, d) for d in days), p)
-            for p in range(c.n_participants)
-            if schedule.count[p]
-        ]
-        holes = sorted(((-h, p) for h, p in holes if h > 0))
-        if not holes:
-            return
-        kind = step % 2
+    while not budget.exhausted() and holes:
+        kind = picker.pick() if n_days > 1 else 0
         target = targets[kind]
+        window = None
         if kind == 0:
-            pick = holes[rng.randrange(min(len(holes), 10))][1]
+            per_participant: dict[int, int] = {}
+            for (p, _), h in holes.items():
+                per_participant[p] = per_participant.get(p, 0) + h
+            worst = sorted(per_participant, key=lambda p: (-per_participant[p], p))
+            pick = worst[rng.randrange(min(len(worst), 10))]
             free = _grow_participants(schedule, [pick], target, rng, all_slots=True)
-            window = None
         else:
-            pick = holes[rng.randrange(len(holes))][1]
-            day = c.day_slots[rng.randrange(len(c.day_slots))]
-            window = (day[0], day[-1])
+            keys = sorted(holes)
+            pick, day = keys[rng.randrange(len(keys))]
+            window = (c.day_slots[day][0], c.day_slots[day][-1])
             free = [
                 r
                 for r in _grow_participants(schedule, [pick], target * 4, rng, all_slots=True)
@@ -361,12 +402,22 @@ def _search_holes(
             deterministic_time=min(STEP_UNITS, max(0.05, budget.units)),
             wall_time=budget.wall_left(),
         )
-        budget.spend(outcome.deterministic_time + UNITS_PER_OPTION * outcome.options)
+        spent = outcome.deterministic_time + UNITS_PER_OPTION * outcome.options
+        budget.spend(spent)
+        picker.credit(kind, outcome.before - outcome.after, spent)
         stats.iterations += 1
         if TRACE:
             print("H", kind, len(free), outcome, f"{budget.wall_left():.1f}", flush=True)
-        if outcome.optimal and window is None and len(free) == everything:
-            return
+        if outcome.optimal and window is None and _count(c, free, schedule, True) == everything:
+            return  # the whole event, solved to optimality
+        if outcome.accepted:
+            for p in {q for r in free for q in (c.req_a[r], c.req_b[r])}:
+                for d in range(n_days):
+                    h = schedule.day_holes(p, d)
+                    if h:
+                        holes[(p, d)] = h
+                    else:
+                        holes.pop((p, d), None)
         if outcome.improved:
             stats.improvements += 1
             stale = 0

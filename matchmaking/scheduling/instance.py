@@ -11,6 +11,7 @@ silently repaired instance would be scheduled wrongly without anybody noticing.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -134,7 +135,7 @@ class Instance:
         taken = list(self.slots[start : start + request.slots])
         if len(taken) < request.slots:
             return None
-        for before, after in zip(taken, taken[1:], strict=False):
+        for before, after in itertools.pairwise(taken):
             if before.end != after.start:
                 return None
         return taken
@@ -165,7 +166,8 @@ def load_instance(path: str | Path) -> Instance:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InstanceError(str(path), f"cannot read the file ({error.__class__.__name__})") from None
+        detail = getattr(error, "strerror", None) or error.__class__.__name__
+        raise InstanceError("", f"cannot read the file ({detail})") from None
     return parse_instance_text(text)
 
 
@@ -248,19 +250,31 @@ class _Record:
     def error(self, key: str, message: str) -> InstanceError:
         return InstanceError(f"{self.path}.{key}", message)
 
-    def string(self, key: str, *, required: bool = True) -> str | None:
+    def text(self, key: str) -> str:
+        value = self.optional_text(key)
+        if value is None:
+            raise self.error(key, "missing")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
         if key not in self.raw:
-            if required:
-                raise self.error(key, "missing")
             return None
         value = self.raw[key]
         if not isinstance(value, str) or not value:
             raise self.error(key, f"must be a non-empty string, not {value!r}")
         return value
 
-    def integer(self, key: str, *, default: int | None, minimum: int) -> int | None:
+    def integer(self, key: str, *, minimum: int, default: int | None = None) -> int:
+        value = self.optional_integer(key, minimum=minimum)
+        if value is not None:
+            return value
+        if default is None:
+            raise self.error(key, "missing")
+        return default
+
+    def optional_integer(self, key: str, *, minimum: int) -> int | None:
         if key not in self.raw:
-            return default
+            return None
         value = self.raw[key]
         # JSON 3.0 is a whole number too; a bool is not a number here even though Python
         # says bool is an int.
@@ -284,8 +298,7 @@ def _parse_slots(raw: list[Any]) -> list[Slot]:
     seen: set[str] = set()
     for index, item in enumerate(raw):
         record = _Record("slots", index, item, ("id", "start", "end"))
-        slot_id = record.string("id")
-        assert slot_id is not None
+        slot_id = record.text("id")
         _unique(record.path, seen, slot_id)
         start = _parse_time(record, "start")
         end = _parse_time(record, "end")
@@ -296,8 +309,7 @@ def _parse_slots(raw: list[Any]) -> list[Slot]:
 
 
 def _parse_time(record: _Record, key: str) -> datetime:
-    text = record.string(key)
-    assert text is not None
+    text = record.text(key)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -320,12 +332,9 @@ def _parse_venues(raw: list[Any]) -> list[Venue]:
     seen: set[str] = set()
     for index, item in enumerate(raw):
         record = _Record("venues", index, item, ("id", "tables"))
-        venue_id = record.string("id")
-        assert venue_id is not None
+        venue_id = record.text("id")
         _unique(record.path, seen, venue_id)
-        tables = record.integer("tables", default=None, minimum=1)
-        if tables is None:
-            raise record.error("tables", "missing")
+        tables = record.integer("tables", minimum=1)
         venues.append(Venue(id=venue_id, tables=tables))
     return venues
 
@@ -337,8 +346,7 @@ def _parse_travel(raw: list[Any], venue_ids: set[str]) -> list[Travel]:
         record = _Record("travel_minutes", index, item, ("from", "to", "minutes"))
         ends = []
         for key in ("from", "to"):
-            venue = record.string(key)
-            assert venue is not None
+            venue = record.text(key)
             if venue not in venue_ids:
                 raise record.error(key, f"unknown venue {venue!r}")
             ends.append(venue)
@@ -348,9 +356,7 @@ def _parse_travel(raw: list[Any], venue_ids: set[str]) -> list[Travel]:
         if pair in seen:
             raise InstanceError(record.path, f"travel between {ends[0]!r} and {ends[1]!r} twice")
         seen.add(pair)
-        minutes = record.integer("minutes", default=None, minimum=0)
-        if minutes is None:
-            raise record.error("minutes", "missing")
+        minutes = record.integer("minutes", minimum=0)
         travel.append(Travel(a=ends[0], b=ends[1], minutes=minutes))
     return travel
 
@@ -363,13 +369,12 @@ def _parse_participants(
     fields = ("id", "kind", "venue", "unavailable", "max_meetings")
     for index, item in enumerate(raw):
         record = _Record("participants", index, item, fields)
-        participant_id = record.string("id")
-        assert participant_id is not None
+        participant_id = record.text("id")
         _unique(record.path, seen, participant_id)
-        kind = record.string("kind")
+        kind = record.text("kind")
         if kind not in KINDS:
             raise record.error("kind", f"must be 'company' or 'partner', not {kind!r}")
-        venue = record.string("venue", required=False)
+        venue = record.optional_text("venue")
         if venue is not None and venue not in venue_ids:
             raise record.error("venue", f"unknown venue {venue!r}")
         unavailable = record.raw.get("unavailable", [])
@@ -378,7 +383,7 @@ def _parse_participants(
         for slot_id in unavailable:
             if not isinstance(slot_id, str) or slot_id not in slot_ids:
                 raise record.error("unavailable", f"unknown slot {slot_id!r}")
-        cap = record.integer("max_meetings", default=None, minimum=0)
+        cap = record.optional_integer("max_meetings", minimum=0)
         participants.append(
             Participant(
                 id=participant_id,
@@ -399,28 +404,29 @@ def _parse_requests(
     fields = ("id", "a", "b", "priority", "slots", "locked")
     for index, item in enumerate(raw):
         record = _Record("requests", index, item, fields)
-        request_id = record.string("id")
-        assert request_id is not None
+        request_id = record.text("id")
         _unique(record.path, seen, request_id)
         sides = []
         for key in ("a", "b"):
-            participant = record.string(key)
-            assert participant is not None
+            participant = record.text(key)
             if participant not in participant_ids:
                 raise record.error(key, f"unknown participant {participant!r}")
             sides.append(participant)
         if sides[0] == sides[1]:
             raise record.error("b", f"same participant as a ({sides[0]!r}): a meeting needs two")
-        priority = record.integer("priority", default=1, minimum=1)
-        length = record.integer("slots", default=1, minimum=1)
-        assert priority is not None
-        assert length is not None
+        priority = record.integer("priority", minimum=1, default=1)
+        length = record.integer("slots", minimum=1, default=1)
         locked = None
         if "locked" in record.raw:
             locked = _parse_lock(record, slot_ids, venue_ids)
         requests.append(
             Request(
-                id=request_id, a=sides[0], b=sides[1], priority=priority, slots=length, locked=locked
+                id=request_id,
+                a=sides[0],
+                b=sides[1],
+                priority=priority,
+                slots=length,
+                locked=locked,
             )
         )
     return requests

@@ -8,8 +8,9 @@ every option wins:
 3. a side is at its ``max_meetings`` cap;
 4. each option (first slot, venue) is blocked; if some option where both sides are free is
    blocked by travel, travel is the reason (the side, where it is, and the minutes needed);
-   if some such option has its venue full, the tables are; otherwise the meetings of the two sides fill every
-   common free slot, and the reason says whether those weigh more than this one.
+   if some such option has its venue full, the tables are; otherwise the meetings of the two
+   sides fill every common free slot, and the reason says whether those weigh more than this
+   one.
 """
 
 from __future__ import annotations

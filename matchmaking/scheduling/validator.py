@@ -206,9 +206,7 @@ def _check_travel(
 def _check_coverage(instance: Instance, solution: Solution) -> list[Violation]:
     seen: Counter[str] = Counter()
     violations = []
-    for item in [m.request for m in solution.meetings] + [
-        u.request for u in solution.unscheduled
-    ]:
+    for item in [m.request for m in solution.meetings] + [u.request for u in solution.unscheduled]:
         seen[item] += 1
         if item not in instance.request_by_id:
             violations.append(Violation("coverage", item, "no such request in the instance"))
