@@ -115,16 +115,22 @@ def solve(
     seed: int = 0,
     started_at: float | None = None,
     reserve: float | None = None,
+    work: float | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Result:
     """Schedule ``instance`` within ``time_limit`` seconds counted from ``started_at`` (a
     ``time.monotonic()`` reading, default now), keeping ``reserve`` seconds for the caller to
-    write the result."""
+    write the result.
+
+    ``work`` caps the deterministic work budget (default: what the time limit allows on
+    our machines), for a result that does not depend on how busy the machine is.
+    """
     started_at = time.monotonic() if started_at is None else started_at
     if reserve is None:
         reserve = min(0.1 * time_limit, 0.2 + 2e-5 * len(instance.requests))
     deadline = started_at + max(time_limit - reserve, 0.0)
-    budget = Budget(units=UNITS_PER_SECOND * max(time_limit - reserve, 0.0), deadline=deadline)
+    units = UNITS_PER_SECOND * max(time_limit - reserve, 0.0)
+    budget = Budget(units=units if work is None else min(units, work), deadline=deadline)
     rng = random.Random(seed)  # noqa: S311 (a seeded search, not a secret)
     stats = Stats()
 
@@ -142,6 +148,11 @@ def solve(
     budget.spend(UNITS_PER_MOVE * 50 * c.n_requests)
     if moved:
         note("insertion", schedule)
+    # Never start below the naive baseline: it costs a fraction of a second.
+    naive = greedy.naive_greedy(c)
+    if (naive.value(), -naive.holes()) > (schedule.value(), -schedule.holes()):
+        schedule = naive
+        note("naive baseline", schedule)
 
     if not budget.exhausted() and schedule.value() < stats.upper_bound:
         _search_priority(schedule, budget, budget.units * 0.5, budget.units * 0.3, rng, stats, seed)

@@ -303,7 +303,7 @@ def _parse_slots(raw: list[Any]) -> list[Slot]:
         start = _parse_time(record, "start")
         end = _parse_time(record, "end")
         if start >= end:
-            raise record.error("end", f"must be after start ({end.isoformat()} <= start)")
+            raise record.error("end", f"must be after start ({start.isoformat()})")
         slots.append(Slot(id=slot_id, start=start, end=end))
     return slots
 
