@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from matchmaking.scheduling import greedy, localsearch
 from matchmaking.scheduling.compiled import Compiled, Schedule, compile_instance
-from matchmaking.scheduling.cpsat import optimise
+from matchmaking.scheduling.cpsat import Mode, optimise
 from matchmaking.scheduling.instance import Instance
 from matchmaking.scheduling.reasons import explain
 from matchmaking.scheduling.solution import Meeting, Solution, Unscheduled
@@ -44,6 +44,9 @@ from matchmaking.scheduling.solution import Meeting, Solution, Unscheduled
 UNITS_PER_SECOND = 0.7
 TRACE = False
 STEP_UNITS = 0.6  # the most one CP-SAT step may spend
+MAX_TARGET = 20_000  # options in a neighbourhood, at most
+WHOLE_OPTIONS = 4_000  # an event this small is solved whole first
+WHOLE_UNITS = 3.0  # and may spend that much on it
 UNITS_PER_OPTION = 5e-5  # building one option of a CP-SAT model (and its constraints)
 UNITS_PER_MOVE = 4e-6  # one move evaluated by local search
 
@@ -253,6 +256,24 @@ def _window_requests(
     return [r for r in inside if c.req_a[r] in keep or c.req_b[r] in keep][: max(target, 1)]
 
 
+def _whole(schedule: Schedule, budget: Budget, mode: Mode, seed: int, floor: float) -> bool:
+    """Solve a small event whole, in one CP-SAT call; True when that proved it optimal."""
+    c = schedule.c
+    free = [r for r in range(c.n_requests) if c.locked[r] is None and c.starts[r]]
+    if sum(_options(c, r) for r in free) > WHOLE_OPTIONS:
+        return False
+    outcome = optimise(
+        schedule,
+        free,
+        mode=mode,
+        seed=seed,
+        deterministic_time=max(0.05, min(WHOLE_UNITS, budget.units - floor)),
+        wall_time=budget.wall_left(),
+    )
+    budget.spend(outcome.deterministic_time + UNITS_PER_OPTION * outcome.options)
+    return outcome.optimal
+
+
 def _count(c: Compiled, free: list[int], schedule: Schedule, scheduled_only: bool) -> int:
     """How many of ``free`` a neighbourhood really frees (as :func:`optimise` filters)."""
     return sum(
@@ -265,7 +286,7 @@ def _count(c: Compiled, free: list[int], schedule: Schedule, scheduled_only: boo
 def _adapt(target: int, optimal: bool) -> int:
     """Neighbourhoods solved to optimality are too small to find more: grow; the others are
     too big to solve in their step: shrink. Deterministic: it depends on outcomes only."""
-    return int(target * 1.2) if optimal else max(150, int(target * 0.7))
+    return min(MAX_TARGET, int(target * 1.2)) if optimal else max(150, int(target * 0.7))
 
 
 def _search_priority(
@@ -283,6 +304,8 @@ def _search_priority(
     everything = sum(1 for r in range(c.n_requests) if c.locked[r] is None and c.starts[r])
     stop_at = budget.units - units
     last_stop = budget.units - units - extra
+    if _whole(schedule, budget, "priority", seed, last_stop):
+        return
     picker = _Picker(3, rng)
     targets = [1500, 1500, 1500]
     since_improvement = 0
@@ -379,6 +402,8 @@ def _search_holes(
         for d in range(n_days)
         if (h := schedule.day_holes(p, d))
     }
+    if _whole(schedule, budget, "holes", seed, 0.0):
+        return
     targets = [1200, 1200]
     picker = _Picker(2, rng)
     step = 0

@@ -75,10 +75,12 @@ class Reason:
                     "from there on the same day"
                 )
             case ReasonCode.TABLES:
-                return (
-                    f"all {self.numbers[0]} tables of {places[0]} are taken in every common "
-                    "free slot"
+                tables = (
+                    f"the only table of {places[0]} is"
+                    if self.numbers[0] == 1
+                    else f"all {self.numbers[0]} tables of {places[0]} are"
                 )
+                return f"{tables} taken in every common free slot"
             case ReasonCode.LOST_HIGHER:
                 return "lost to higher-priority requests for the same slots"
             case ReasonCode.LOST_EQUAL:

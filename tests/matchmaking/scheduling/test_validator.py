@@ -184,9 +184,7 @@ def test_validate_unknown_unscheduled_request_is_named(instance):
 
     report = validate(instance, Solution(meetings=VALID, unscheduled=extra))
 
-    assert report.violations == (
-        Violation("coverage", "r99", "no such request in the instance"),
-    )
+    assert report.violations == (Violation("coverage", "r99", "no such request in the instance"),)
 
 
 def test_validate_locked_request_left_unscheduled_is_named(instance):
