@@ -21,30 +21,27 @@ under its own heading ``## Scheduling engine``.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import os
-import platform
 import random
-import subprocess
 import sys
-import tempfile
-import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matchmaking.scheduling.compiled import UNREACHABLE, compile_instance  # noqa: E402
-from matchmaking.scheduling.engine import static_upper_bound  # noqa: E402
-from matchmaking.scheduling.instance import Instance, load_instance  # noqa: E402
-from matchmaking.scheduling.solution import parse_solution  # noqa: E402
-from matchmaking.scheduling.validator import validate  # noqa: E402
 
 TZ = timezone(timedelta(hours=2))
-CITIES = ["gosselies", "charleroi", "brussels", "liege", "louvain-la-neuve", "namur", "mons", "wavre"]
+CITIES = [
+    "gosselies",
+    "charleroi",
+    "brussels",
+    "liege",
+    "louvain-la-neuve",
+    "namur",
+    "mons",
+    "wavre",
+]
 
 
 # --- generators ----------------------------------------------------------------------------

@@ -1,1 +1,494 @@
-"""Admin of matchmaking: meetings (see the package's docstring)."""
+"""Admin of meetings, meeting grids, auto-scheduling runs and the day grid of a mission.
+
+Every write goes through ``services.meetings`` and ``services.scheduling``: a meeting placed
+or moved by hand is checked against the engine's rules, a run is queued for the worker and
+applied in one transaction. Times are shown in the mission's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from missions.models import Mission, ProgrammeItem
+from partners.models import Venue
+
+from ..enums import LIVE_MEETING_STATES, RunState
+from ..models import Meeting, MeetingGrid, MeetingRequest, ScheduleRun
+from ..services import meetings as meeting_services
+from ..services import scheduling
+
+
+def _local(value: dt.datetime | None, mission: Mission) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(mission.time_zone)).strftime("%Y-%m-%d %H:%M")
+
+
+# --- Meeting grid ---------------------------------------------------------------------------
+
+
+@admin.register(MeetingGrid)
+class MeetingGridAdmin(admin.ModelAdmin):
+    list_display = ("mission", "slot_minutes", "day_starts_at", "day_ends_at", "meeting_venue")
+    list_select_related = ("mission", "meeting_venue")
+    autocomplete_fields = ("mission", "meeting_venue")
+    search_fields = ("mission__title",)
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+class MeetingForm(forms.ModelForm):
+    """Where and when a request meets; saved by ``meeting_place`` (all the engine's rules)."""
+
+    starts_on = forms.DateField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_time = forms.TimeField(
+        label=_("time (mission-local)"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ("request", "venue", "is_locked")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            mission = self.instance.mission
+            local = self.instance.starts_at.astimezone(ZoneInfo(mission.time_zone))
+            self.initial.setdefault("starts_on", local.date())
+            self.initial.setdefault("starts_time", local.time())
+            self.fields["request"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        request, venue = cleaned.get("request"), cleaned.get("venue")
+        day, time = cleaned.get("starts_on"), cleaned.get("starts_time")
+        if not (request and venue and day and time):
+            return cleaned
+        zone = ZoneInfo(request.mission.time_zone)
+        cleaned["starts_at"] = dt.datetime.combine(day, time, tzinfo=zone)
+        return cleaned
+
+    def _post_clean(self):
+        # The service validates and writes; the form must not validate the model alone.
+        pass
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    form = MeetingForm
+    list_display = (
+        "company",
+        "partner",
+        "mission",
+        "local_start",
+        "venue",
+        "table",
+        "state",
+        "is_locked",
+    )
+    list_filter = ("mission", "state", "is_locked", "venue")
+    list_select_related = ("company", "partner", "mission", "venue")
+    search_fields = ("company__legal_name", "partner__name", "partner__short_name")
+    autocomplete_fields = ("venue",)
+    raw_id_fields = ("request",)
+    actions = ("cancel", "lock", "unlock")
+    readonly_fields = ("state", "table", "uid", "sequence")
+
+    def get_fields(self, request, obj=None):
+        fields = ["request", "starts_on", "starts_time", "venue", "is_locked"]
+        return fields + (["state", "table", "sequence"] if obj else [])
+
+    @admin.display(description=_("starts (mission-local)"), ordering="starts_at")
+    def local_start(self, obj: Meeting) -> str:
+        return _local(obj.starts_at, obj.mission)
+
+    def save_model(self, request, obj, form, change):
+        try:
+            placed = meeting_services.meeting_place(
+                request=form.cleaned_data["request"] if not change else obj.request,
+                starts_at=form.cleaned_data["starts_at"],
+                venue=form.cleaned_data["venue"],
+                lock=form.cleaned_data.get("is_locked"),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            # Shown on the form: the admin calls save_model after validation, so the check
+            # runs in the form's clean too (see get_form).
+            raise exc
+        obj.pk, obj.__dict__ = placed.pk, placed.__dict__
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class CheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                meeting_request = cleaned.get("request") or (obj.request if obj else None)
+                if meeting_request and cleaned.get("starts_at") and cleaned.get("venue"):
+                    try:
+                        meeting_services._end(meeting_request, cleaned["starts_at"])
+                        meeting_services.meeting_check(
+                            request=meeting_request,
+                            starts_at=cleaned["starts_at"],
+                            venue=cleaned["venue"],
+                        )
+                    except ValidationError as exc:
+                        raise ValidationError(exc.messages) from exc
+                return cleaned
+
+        return CheckedForm
+
+    def _each(self, request, queryset, action, done: str) -> None:
+        count = 0
+        for meeting in queryset:
+            action(meeting)
+            count += 1
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Cancel the selected meetings"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda m: meeting_services.meeting_cancel(meeting=m, by=request.user),
+            gettext("%(count)d meetings cancelled."),
+        )
+
+    @admin.action(description=_("Lock (auto-scheduling leaves them)"), permissions=["change"])
+    def lock(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda m: meeting_services.meeting_set_locked(meeting=m, locked=True, by=request.user),
+            gettext("%(count)d meetings locked."),
+        )
+
+    @admin.action(description=_("Unlock"), permissions=["change"])
+    def unlock(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda m: meeting_services.meeting_set_locked(meeting=m, locked=False, by=request.user),
+            gettext("%(count)d meetings unlocked."),
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # cancelled, not deleted: both sides were told of it
+
+    # --- The day grid ---------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "grid/<path:mission_id>/",
+                self.admin_site.admin_view(self.grid_view),
+                name="matchmaking_meeting_grid",
+            ),
+            *super().get_urls(),
+        ]
+
+    def grid_view(self, request, mission_id):
+        """Staff: the mission's day at a glance, a row per delegate and partner."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        mission = get_object_or_404(Mission, pk=unquote(mission_id))
+        grid = scheduling.grid_for(mission=mission)
+        days = grid.days()
+        if not days:
+            raise Http404(gettext("This mission has no day with meetings."))
+        try:
+            day = (
+                dt.date.fromisoformat(request.GET.get("day", ""))
+                if request.GET.get("day")
+                else days[0]
+            )
+        except ValueError:
+            day = days[0]
+        if day not in days:
+            day = days[0]
+        slots = [slot for slot in grid.slots() if slot.day == day]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Day grid: %(mission)s") % {"mission": mission},
+            "mission": mission,
+            "day": day,
+            "days": days,
+            "slots": slots,
+            "rows": _grid_rows(mission, slots),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/matchmaking/meeting/grid.html", context)
+
+
+def _grid_rows(mission: Mission, slots) -> list[dict]:
+    """Rows of the day grid: delegates first, then partners; a cell per slot."""
+    if not slots:
+        return []
+    start, end = slots[0].start, slots[-1].end
+    meetings = list(
+        Meeting.objects.filter(
+            mission=mission,
+            state__in=LIVE_MEETING_STATES,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        ).select_related("company", "partner", "venue")
+    )
+    items = list(
+        ProgrammeItem.objects.filter(mission=mission, starts_at__lt=end, ends_at__gt=start)
+    )
+    rows: dict[tuple[int, int], dict] = {}
+    cells: dict[tuple[int, int], dict[str, dict]] = defaultdict(dict)
+    for meeting in meetings:
+        for kind, who, other in (
+            (0, meeting.company, meeting.partner),
+            (1, meeting.partner, meeting.company),
+        ):
+            rows.setdefault((kind, who.pk), {"name": str(who), "kind": kind})
+            for slot in slots:
+                if slot.start < meeting.ends_at and slot.end > meeting.starts_at:
+                    cells[(kind, who.pk)][slot.id] = {
+                        "label": f"{other} · {meeting.venue} #{meeting.table}",
+                        "state": meeting.state,
+                        "url": reverse("admin:matchmaking_meeting_change", args=[meeting.pk]),
+                        "locked": meeting.is_locked,
+                    }
+    programme = {}
+    for slot in slots:
+        for item in items:
+            if slot.start < item.ends_at and slot.end > item.starts_at:
+                programme[slot.id] = item.title
+    ordered = sorted(rows.items(), key=lambda kv: (kv[1]["kind"], kv[1]["name"].casefold()))
+    return [
+        {
+            **row,
+            "cells": [
+                cells[key].get(slot.id)
+                or (
+                    {"label": programme[slot.id], "state": "programme"}
+                    if programme.get(slot.id) and row["kind"] == 0
+                    else None
+                )
+                for slot in slots
+            ],
+        }
+        for key, row in ordered
+    ]
+
+
+# --- Scheduling runs --------------------------------------------------------------------------
+
+
+class ScheduleRequestForm(forms.Form):
+    time_limit = forms.IntegerField(
+        label=_("time limit (seconds)"), min_value=1, max_value=240, initial=30
+    )
+    seed = forms.IntegerField(label=_("seed"), min_value=0, initial=0, required=False)
+
+
+@admin.register(ScheduleRun)
+class ScheduleRunAdmin(admin.ModelAdmin):
+    """Runs of the engine: queue one per mission, follow it, preview it, apply or discard."""
+
+    list_display = (
+        "mission",
+        "state",
+        "progress",
+        "best_priority_total",
+        "created_at",
+        "requested_by",
+    )
+    list_filter = ("state", "mission")
+    list_select_related = ("mission", "requested_by")
+    fields = (
+        "mission",
+        "state",
+        "progress",
+        "best_priority_total",
+        "time_limit_seconds",
+        "seed",
+        "requested_by",
+        "started_at",
+        "finished_at",
+        "applied_at",
+        "error",
+    )
+    readonly_fields = fields
+    change_form_template = "admin/matchmaking/schedulerun/change_form.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # from a mission: "Auto-schedule"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("matchmaking.change_schedulerun") and obj is None
+
+    def has_schedule_permission(self, request) -> bool:
+        return request.user.has_perm("matchmaking.add_schedulerun") and request.user.has_perm(
+            "matchmaking.change_meeting"
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "mission/<path:mission_id>/start/",
+                self.admin_site.admin_view(self.start_view),
+                name="matchmaking_schedulerun_start",
+            ),
+            path(
+                "<path:object_id>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="matchmaking_schedulerun_progress",
+            ),
+            path(
+                "<path:object_id>/apply/",
+                self.admin_site.admin_view(require_POST(self.apply_view)),
+                name="matchmaking_schedulerun_apply",
+            ),
+            path(
+                "<path:object_id>/discard/",
+                self.admin_site.admin_view(require_POST(self.discard_view)),
+                name="matchmaking_schedulerun_discard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, unquote(object_id))
+        extra = {}
+        if run is not None and run.state == RunState.DONE:
+            extra["preview"] = scheduling.schedule_preview(run=run)
+            extra["mission_zone"] = run.mission.time_zone
+        extra["can_schedule"] = self.has_schedule_permission(request)
+        extra["is_active"] = run is not None and run.state in (RunState.QUEUED, RunState.RUNNING)
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def start_view(self, request, mission_id):
+        """Staff with the right: queue a run of the mission (POST), or show the form."""
+        if not self.has_schedule_permission(request):
+            raise PermissionDenied
+        mission = get_object_or_404(Mission, pk=unquote(mission_id))
+        form = ScheduleRequestForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = scheduling.schedule_run_request(
+                    mission=mission,
+                    by=request.user,
+                    time_limit=form.cleaned_data["time_limit"],
+                    seed=form.cleaned_data.get("seed") or 0,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return HttpResponseRedirect(
+                    reverse("admin:matchmaking_schedulerun_change", args=[run.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Auto-schedule: %(mission)s") % {"mission": mission},
+            "mission": mission,
+            "form": form,
+            "requests": MeetingRequest.objects.filter(mission=mission).schedulable().count(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/matchmaking/schedulerun/start.html", context)
+
+    def progress_view(self, request, object_id):
+        """Staff: the run's state as JSON, polled by the run's page while it works."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ScheduleRun, pk=unquote(object_id))
+        return JsonResponse(
+            {
+                "state": run.state,
+                "state_label": run.get_state_display(),
+                "progress": run.progress,
+                "best_priority_total": run.best_priority_total,
+            }
+        )
+
+    def apply_view(self, request, object_id):
+        if not self.has_schedule_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ScheduleRun, pk=unquote(object_id))
+        try:
+            preview = scheduling.schedule_run_apply(run=run, by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext("Applied: %(added)d added, %(moved)d moved, %(removed)d cancelled.")
+                % {
+                    "added": len(preview.added),
+                    "moved": len(preview.moved),
+                    "removed": len(preview.removed),
+                },
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:matchmaking_schedulerun_change", args=[run.pk]))
+
+    def discard_view(self, request, object_id):
+        if not self.has_schedule_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ScheduleRun, pk=unquote(object_id))
+        try:
+            scheduling.schedule_run_discard(run=run, by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:matchmaking_schedulerun_change", args=[run.pk]))
+
+
+def mission_links(mission: Mission) -> str:
+    """Links from a mission to its day grid and to auto-scheduling (the mission admin shows)."""
+    return format_html(
+        '<a href="{}">{}</a> · <a href="{}">{}</a>',
+        reverse("admin:matchmaking_meeting_grid", args=[mission.pk]),
+        gettext("Day grid"),
+        reverse("admin:matchmaking_schedulerun_start", args=[mission.pk]),
+        gettext("Auto-schedule"),
+    )
+
+
+__all__ = ["MeetingAdmin", "MeetingGridAdmin", "ScheduleRunAdmin", "Venue", "mission_links"]
+
+
+# --- The mission's admin, with its matchmaking pages -----------------------------------------
+
+_MissionAdmin = type(admin.site._registry[Mission])
+
+
+class MissionWithMatchmakingAdmin(_MissionAdmin):
+    """``missions`` knows nothing of matchmaking: this app adds the links to the mission's
+    day grid and to auto-scheduling on the mission's page, and registers it in its place."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "matchmaking")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.insert(1, (_("Matchmaking"), {"fields": ("matchmaking",)}))
+        return fieldsets
+
+    @admin.display(description=_("B2B meetings"))
+    def matchmaking(self, obj: Mission) -> str:
+        return mission_links(obj) if obj.pk else ""
+
+
+admin.site.unregister(Mission)
+admin.site.register(Mission, MissionWithMatchmakingAdmin)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     from cepex_portal.models import User
 
 logger = logging.getLogger(__name__)
+
+_PHASE = re.compile(r"priority (\d+)")
 
 
 def grid_for(*, mission: Mission) -> MeetingGrid:
@@ -352,10 +355,14 @@ def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
     try:
         prepared = mission_instance(mission=run.mission)
 
-        def on_progress(*, value: int, elapsed: float, **kwargs: Any) -> None:
+        def on_phase(message: str) -> None:
+            # The engine reports each phase as "<phase>: priority <total>, holes <n>, <s>s".
+            found = _PHASE.search(message)
+            elapsed = time.monotonic() - started
             percent = min(99, max(1, int(100 * elapsed / max(run.time_limit_seconds, 1))))
             ScheduleRun.objects.filter(pk=run.pk).update(
-                progress=percent, best_priority_total=value
+                progress=percent,
+                best_priority_total=int(found.group(1)) if found else None,
             )
 
         result = scheduling_engine.solve(
@@ -363,7 +370,7 @@ def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
             time_limit=run.time_limit_seconds,
             seed=run.seed,
             started_at=started,
-            on_progress=on_progress,
+            log=on_phase,
         )
     except Exception as exc:  # the run row says what happened; the worker goes on
         logger.exception("scheduling run %s failed", run.pk)
@@ -509,7 +516,7 @@ def _assign_tables(meetings: list[Meeting]) -> None:
 
 
 @transaction.atomic
-def schedule_run_apply(*, run: ScheduleRun, by: User | None) -> Preview:
+def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True) -> Preview:
     """Write a finished run's proposal: add, move and cancel meetings in one transaction.
 
     Refused when the mission changed since the run so much that the proposal breaks a rule
@@ -599,7 +606,7 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None) -> Preview:
         meeting.save()
     run.state, run.applied_at = RunState.APPLIED, timezone.now()
     run.save(update_fields=["state", "applied_at", "updated_at"])
-    for meeting, change in changed:
+    for meeting, change in changed if notify else ():
         notify_meeting_change(meeting=meeting, change=change)
     logger.info(
         "run %s applied by %s: %d added, %d moved, %d removed",
@@ -627,3 +634,90 @@ def notify_meeting_change(*, meeting: Meeting, change: str) -> None:
     from .agendas import meeting_notify_change
 
     meeting_notify_change(meeting=meeting, change=change)
+
+
+# --- The mission as JSON (the contract of FORMAT.md) -----------------------------------------
+
+
+def instance_as_json(prepared: MissionInstance) -> dict[str, Any]:
+    """The mission's instance in ``b2b-schedule/1`` (with the ``locked`` extension)."""
+    instance = prepared.instance
+    return {
+        "format": "b2b-schedule/1",
+        "name": instance.name,
+        "slots": [
+            {"id": s.id, "start": s.start.isoformat(), "end": s.end.isoformat()}
+            for s in instance.slots
+        ],
+        "venues": [{"id": v.id, "tables": v.tables} for v in instance.venues],
+        "travel_minutes": [{"from": t.a, "to": t.b, "minutes": t.minutes} for t in instance.travel],
+        "participants": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                **({"venue": p.venue} if p.venue else {}),
+                **({"unavailable": sorted(p.unavailable)} if p.unavailable else {}),
+                **({"max_meetings": p.max_meetings} if p.max_meetings is not None else {}),
+            }
+            for p in instance.participants
+        ],
+        "requests": [
+            {
+                "id": r.id,
+                "a": r.a,
+                "b": r.b,
+                "priority": r.priority,
+                "slots": r.slots,
+                **(
+                    {"locked": {"slot": r.locked.slot, "venue": r.locked.venue}} if r.locked else {}
+                ),
+            }
+            for r in instance.requests
+        ],
+    }
+
+
+def current_solution_as_json(prepared: MissionInstance, mission: Mission) -> dict[str, Any]:
+    """The mission's live meetings as a ``b2b-schedule/1`` solution of ``prepared``."""
+    placed = {
+        request_key(m.request_id): m
+        for m in Meeting.objects.live().filter(mission=mission)
+        if request_key(m.request_id) in prepared.instance.request_by_id
+    }
+    return {
+        "format": "b2b-schedule/1",
+        "meetings": [
+            {
+                "request": key,
+                "slot": _slot_id(meeting.starts_at, mission),
+                "venue": venue_key(meeting.venue_id),
+            }
+            for key, meeting in placed.items()
+        ],
+        "unscheduled": [
+            {"request": r.id, "reason": "not scheduled"}
+            for r in prepared.instance.requests
+            if r.id not in placed
+        ],
+    }
+
+
+def schedule_mission_now(
+    *,
+    mission: Mission,
+    by: User | None,
+    time_limit: int = 30,
+    seed: int = 0,
+    notify: bool = True,
+) -> tuple[ScheduleRun, Preview]:
+    """Run the engine in this process and apply its result (the command line's way).
+
+    ``notify=False`` tells nobody (the demo data of a mission of 2017).
+    """
+    run = ScheduleRun.objects.create(
+        mission=mission, requested_by=by, time_limit_seconds=time_limit, seed=seed
+    )
+    run = schedule_run_execute(run=run)
+    if run.state != RunState.DONE:
+        raise ValidationError(run.error or _("The scheduling run failed."), code="failed")
+    return run, schedule_run_apply(run=run, by=by, notify=notify)

@@ -4,8 +4,8 @@ The reference is CEPEX's partnership mission to Wallonia (9-15 July 2017, see
 ``reference/cepex-wallonie-2017.fr.txt``), its partners and delegation, a second round in
 Tunis and a triangular action towards Senegal. Each app keeps the demo data of its own
 models (``<app>/demo.py``); this command, above them all, composes them in order: the ground
-floor first, then missions (and, as they come, meetings and outcomes). Idempotent: rows are
-found by natural key and written only when a value differs.
+floor first, then missions, then matchmaking (requests, and a schedule the engine makes).
+Idempotent: rows are found by natural key and written only when a value differs.
 """
 
 from django.core.management.base import BaseCommand
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cepex_portal.demo import DemoWriter
+from matchmaking import demo as matchmaking_demo
 from missions import demo as missions_demo
 from partners import demo as partners_demo
 
@@ -29,6 +30,7 @@ def load_demo(*, today=None) -> dict[str, int]:
     counts = {
         **ground.counts,
         **missions_demo.load(writer=writer, ground=ground, today=today or timezone.localdate()),
+        **matchmaking_demo.load(writer=writer, ground=ground),
     }
     return {**counts, "created": writer.created, "updated": writer.updated}
 
@@ -44,9 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Demo data loaded: {missions} missions, {companies} companies, {partners} partner "
             "organisations, {venues} venues, {programme_items} programme items, "
-            "{applications} applications ({created} rows created, {updated} updated).".format(
-                **counts
-            )
+            "{applications} applications, {meeting_requests} meeting requests, {meetings} "
+            "meetings ({created} rows created, {updated} updated).".format(**counts)
         )
         self.stdout.write(
             "A demo company representative: developpement@pole-sidithabet.example (ask for a "

@@ -1,0 +1,505 @@
+"""Auto-scheduling of a mission: the adapter, runs, preview, apply, manual placement, commands."""
+
+import datetime as dt
+import io
+import json
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from matchmaking.enums import MeetingState, RequestState, RunState
+from matchmaking.models import Meeting, MeetingGrid, PartnerAvailability, ScheduleRun
+from matchmaking.scheduling import parse_instance, validate
+from matchmaking.scheduling.solution import parse_solution
+from matchmaking.services.meetings import meeting_cancel, meeting_place
+from matchmaking.services.scheduling import (
+    company_key,
+    current_solution_as_json,
+    instance_as_json,
+    mission_instance,
+    partner_key,
+    request_key,
+    schedule_preview,
+    schedule_run_apply,
+    schedule_run_discard,
+    schedule_run_execute,
+    schedule_run_request,
+    venue_key,
+)
+from tests.conftest import requires_postgres
+from tests.factories import (
+    CompanyFactory,
+    MeetingRequestFactory,
+    MissionFactory,
+    MissionPartnerFactory,
+    PartnerOrganisationFactory,
+    ProgrammeItemFactory,
+    TravelTimeFactory,
+    VenueFactory,
+)
+from tests.queries import page_queries
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+DAY = dt.date(2027, 7, 12)
+
+
+def _at(hhmm: str, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=BRUSSELS)
+
+
+@pytest.fixture
+def mission(db):
+    mission = MissionFactory(
+        slug="wal", starts_on=DAY, ends_on=DAY, time_zone="Europe/Brussels", capacity=10
+    )
+    MeetingGrid.objects.create(
+        mission=mission,
+        slot_minutes=30,
+        day_starts_at=dt.time(9),
+        day_ends_at=dt.time(12),
+        meeting_venue=VenueFactory(name="Hotel", city="Bruxelles", tables=2),
+    )
+    return mission
+
+
+def _partner(mission, name: str, *, venue=None):
+    partner = PartnerOrganisationFactory(name=name, venue=venue)
+    MissionPartnerFactory(mission=mission, organisation=partner)
+    return partner
+
+
+def _request(mission, company, partner, *, priority=1, state=RequestState.ACCEPTED):
+    return MeetingRequestFactory(
+        mission=mission, company=company, partner=partner, priority=priority, state=state
+    )
+
+
+def _run(mission, **kwargs) -> ScheduleRun:
+    run = ScheduleRun.objects.create(mission=mission, time_limit_seconds=3, **kwargs)
+    return schedule_run_execute(run=run)
+
+
+# --- The adapter --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_mission_instance_programme_items_block_every_delegate(mission):
+    company = CompanyFactory()
+    _request(mission, company, _partner(mission, "BioWin"))
+    ProgrammeItemFactory(mission=mission, starts_at=_at("10:00"), ends_at=_at("11:00"))
+
+    instance = mission_instance(mission=mission).instance
+
+    assert instance.participant_by_id[company_key(company.pk)].unavailable == {
+        "2027-07-12T10:00",
+        "2027-07-12T10:30",
+    }
+
+
+@pytest.mark.django_db
+def test_mission_instance_partner_availability_and_host_venue(mission):
+    lab = VenueFactory(name="Lab", city="Liège")
+    partner = _partner(mission, "GIGA", venue=lab)
+    _request(mission, CompanyFactory(), partner)
+    PartnerAvailability.objects.create(
+        mission=mission, partner=partner, day=DAY, available_from=dt.time(10, 30)
+    )
+
+    participant = mission_instance(mission=mission).instance.participant_by_id[
+        partner_key(partner.pk)
+    ]
+
+    assert participant.venue == venue_key(lab.pk)
+    assert participant.unavailable == {"2027-07-12T09:00", "2027-07-12T09:30", "2027-07-12T10:00"}
+
+
+@pytest.mark.django_db
+def test_mission_instance_partner_without_premises_meets_at_the_grid_venue(mission):
+    partner = _partner(mission, "Investor")
+    _request(mission, CompanyFactory(), partner)
+
+    prepared = mission_instance(mission=mission)
+
+    hotel = mission.meeting_grid.meeting_venue
+    assert prepared.instance.participant_by_id[partner_key(partner.pk)].venue == venue_key(hotel.pk)
+
+
+@pytest.mark.django_db
+def test_mission_instance_no_grid_venue_leaves_the_request_out_with_a_reason(mission):
+    MeetingGrid.objects.filter(mission=mission).update(meeting_venue=None)
+    request = _request(mission, CompanyFactory(), _partner(mission, "Investor"))
+
+    prepared = mission_instance(mission=mission)
+
+    assert prepared.instance.requests == ()
+    assert "has no premises of its own" in prepared.left_out[request_key(request.pk)].note
+
+
+@pytest.mark.django_db
+def test_mission_instance_travel_recorded_and_same_city_default(mission):
+    a = VenueFactory(name="A", city="Gosselies")
+    b = VenueFactory(name="B", city="Gosselies")
+    c = VenueFactory(name="C", city="Liège")
+    TravelTimeFactory(from_venue=a, to_venue=c, minutes=75)
+    company = CompanyFactory()
+    for venue in (a, b, c):
+        _request(mission, company, _partner(mission, f"P {venue.name}", venue=venue))
+
+    instance = mission_instance(mission=mission).instance
+
+    assert instance.travel_minutes(venue_key(a.pk), venue_key(c.pk)) == 75
+    assert instance.travel_minutes(venue_key(a.pk), venue_key(b.pk)) == 20  # same city
+    assert instance.travel_minutes(venue_key(b.pk), venue_key(c.pk)) is None  # unknown
+
+
+@pytest.mark.django_db
+def test_mission_instance_only_accepted_requests_are_scheduled(mission):
+    partner = _partner(mission, "BioWin")
+    accepted = _request(mission, CompanyFactory(), partner)
+    _request(mission, CompanyFactory(), partner, state=RequestState.SENT)
+    _request(mission, CompanyFactory(), partner, state=RequestState.DECLINED)
+
+    instance = mission_instance(mission=mission).instance
+
+    assert [r.id for r in instance.requests] == [request_key(accepted.pk)]
+
+
+# --- Runs: execute, preview, apply -------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_mission(mission):
+    """Three companies, two partners hosting at their sites 20 minutes apart."""
+    a = VenueFactory(name="BioPark", city="Gosselies", tables=1)
+    b = VenueFactory(name="Lab", city="Charleroi", tables=1)
+    TravelTimeFactory(from_venue=a, to_venue=b, minutes=20)
+    biowin, lab = _partner(mission, "BioWin", venue=a), _partner(mission, "Lab", venue=b)
+    for n in range(3):
+        company = CompanyFactory(legal_name=f"Company {n}")
+        _request(mission, company, biowin, priority=1)
+        _request(mission, company, lab, priority=2)
+    return mission
+
+
+@pytest.mark.django_db
+def test_run_execute_proposes_a_schedule_the_validator_accepts(busy_mission):
+    run = _run(busy_mission)
+
+    prepared = mission_instance(mission=busy_mission)
+    solution = parse_solution({"format": "b2b-schedule/1", **run.result})
+    report = validate(prepared.instance, solution)
+    assert run.state == RunState.DONE
+    assert report.violations == ()
+    assert (report.scheduled, run.progress) == (6, 100)
+    assert run.best_priority_total == report.priority_total
+
+
+@pytest.mark.django_db
+def test_run_apply_writes_meetings_with_tables_and_is_refused_twice(busy_mission):
+    run = _run(busy_mission)
+
+    preview = schedule_run_apply(run=run, by=None, notify=False)
+
+    meetings = list(Meeting.objects.live().filter(mission=busy_mission))
+    assert len(preview.added) == len(meetings) == 6
+    assert {m.state for m in meetings} == {MeetingState.CONFIRMED}
+    assert {m.table for m in meetings} == {1}
+    with pytest.raises(ValidationError):
+        schedule_run_apply(run=run, by=None, notify=False)
+
+
+@pytest.mark.django_db
+def test_run_keeps_locked_meetings_where_they_are(busy_mission):
+    request = busy_mission.meeting_requests.order_by("pk").first()
+    meeting = meeting_place(
+        request=request,
+        starts_at=_at("11:30"),
+        venue=request.partner.venue,
+        by=None,
+        lock=True,
+    )
+
+    run = _run(busy_mission)
+    preview = schedule_preview(run=run)
+    schedule_run_apply(run=run, by=None, notify=False)
+
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.is_locked, meeting.state) == (
+        _at("11:30"),
+        True,
+        MeetingState.CONFIRMED,
+    )
+    assert meeting.pk not in [c.meeting.pk for c in preview.moved + preview.removed if c.meeting]
+
+
+@pytest.mark.django_db
+def test_run_apply_after_the_mission_changed_is_refused(busy_mission):
+    run = _run(busy_mission)
+    ProgrammeItemFactory(mission=busy_mission, starts_at=_at("09:00"), ends_at=_at("12:00"))
+
+    with pytest.raises(ValidationError) as excinfo:
+        schedule_run_apply(run=run, by=None, notify=False)
+
+    assert excinfo.value.code == "stale"
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_run_preview_gives_the_reason_of_every_request_left_out(mission):
+    biowin = _partner(mission, "BioWin", venue=VenueFactory(name="BioPark", tables=1))
+    ProgrammeItemFactory(mission=mission, starts_at=_at("09:00"), ends_at=_at("12:00"))
+    _request(mission, CompanyFactory(), biowin)
+
+    preview = schedule_preview(run=_run(mission))
+
+    assert [reason for _request_, reason in preview.unscheduled] == ["no common free slot"]
+
+
+@pytest.mark.django_db
+def test_run_request_second_while_one_is_active_refused(mission):
+    ScheduleRun.objects.create(mission=mission, state=RunState.RUNNING)
+
+    with pytest.raises(ValidationError) as excinfo:
+        schedule_run_request(mission=mission, by=None)
+
+    assert excinfo.value.code == "running"
+
+
+@pytest.mark.django_db
+def test_run_execute_twice_runs_once(busy_mission):
+    run = _run(busy_mission)
+    finished_at = run.finished_at
+
+    again = schedule_run_execute(run=run)
+
+    assert (again.state, again.finished_at) == (RunState.DONE, finished_at)
+
+
+@pytest.mark.django_db
+def test_run_discard_then_apply_refused(busy_mission):
+    run = schedule_run_discard(run=_run(busy_mission), by=None)
+
+    with pytest.raises(ValidationError):
+        schedule_run_apply(run=run, by=None, notify=False)
+    assert run.state == RunState.DISCARDED
+
+
+# --- Meetings by hand ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_meeting_place_refused_for_each_broken_rule(busy_mission):
+    first, second = busy_mission.meeting_requests.filter(priority=1).order_by("pk")[:2]
+    meeting_place(request=first, starts_at=_at("09:00"), venue=first.partner.venue, by=None)
+    ProgrammeItemFactory(mission=busy_mission, starts_at=_at("11:00"), ends_at=_at("11:30"))
+    other_venue = busy_mission.meeting_requests.filter(priority=2).first().partner.venue
+
+    cases = {
+        "overlap": (second, _at("09:00"), second.partner.venue),
+        "availability": (second, _at("11:00"), second.partner.venue),
+        "venue": (second, _at("10:00"), other_venue),
+    }
+    messages = {}
+    for name, (request, start, venue) in cases.items():
+        with pytest.raises(ValidationError) as excinfo:
+            meeting_place(request=request, starts_at=start, venue=venue, by=None)
+        messages[name] = " ".join(excinfo.value.messages)
+
+    assert "already has a meeting then" in messages["overlap"]
+    assert "not available then" in messages["availability"]
+    assert "must take place there" in messages["venue"]
+    assert Meeting.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_meeting_place_travel_between_sites_checked(busy_mission):
+    company_requests = busy_mission.meeting_requests.filter(
+        company=busy_mission.meeting_requests.first().company
+    ).order_by("priority")
+    at_biopark, at_lab = list(company_requests)
+    meeting_place(
+        request=at_biopark, starts_at=_at("09:00"), venue=at_biopark.partner.venue, by=None
+    )
+
+    with pytest.raises(ValidationError) as excinfo:
+        meeting_place(request=at_lab, starts_at=_at("09:30"), venue=at_lab.partner.venue, by=None)
+    moved = meeting_place(
+        request=at_lab, starts_at=_at("10:00"), venue=at_lab.partner.venue, by=None
+    )
+
+    assert "cannot travel" in " ".join(excinfo.value.messages)
+    assert moved.starts_at == _at("10:00")
+
+
+@pytest.mark.django_db
+def test_meeting_place_off_the_grid_refused(busy_mission):
+    request = busy_mission.meeting_requests.first()
+
+    with pytest.raises(ValidationError) as excinfo:
+        meeting_place(request=request, starts_at=_at("09:10"), venue=request.partner.venue, by=None)
+
+    assert excinfo.value.code == "not_on_grid"
+
+
+@pytest.mark.django_db
+def test_meeting_move_and_cancel_bump_the_calendar_revision(busy_mission):
+    request = busy_mission.meeting_requests.first()
+    meeting = meeting_place(
+        request=request, starts_at=_at("09:00"), venue=request.partner.venue, by=None
+    )
+
+    moved = meeting_place(
+        request=request, starts_at=_at("10:00"), venue=request.partner.venue, by=None
+    )
+    cancelled = meeting_cancel(meeting=moved, by=None)
+
+    assert (moved.pk, moved.uid) == (meeting.pk, meeting.uid)
+    assert (meeting.sequence, moved.sequence, cancelled.sequence) == (0, 1, 2)
+    assert cancelled.state == MeetingState.CANCELLED
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_meeting_place_concurrent_double_booking_one_wins(busy_mission):
+    # Two staff place two requests of one company at the same time: the checks of both pass
+    # before either writes; the database's exclusion constraint lets only one through.
+    company = busy_mission.meeting_requests.first().company
+    first, second = list(busy_mission.meeting_requests.filter(company=company))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def place(request):
+        try:
+            import matchmaking.services.meetings as meetings
+
+            check = meetings.meeting_check
+
+            def slow_check(**kwargs):
+                check(**kwargs)
+                barrier.wait(timeout=10)
+
+            meetings.meeting_check = slow_check
+            try:
+                meeting_place(
+                    request=request, starts_at=_at("09:00"), venue=request.partner.venue, by=None
+                )
+            finally:
+                meetings.meeting_check = check
+            outcomes.append("placed")
+        except (ValidationError, threading.BrokenBarrierError) as exc:
+            outcomes.append(getattr(exc, "code", "barrier"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=place, args=(r,)) for r in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert Meeting.objects.live().filter(company=company).count() == 1
+    assert sorted(outcomes)[0] in {"concurrent", "barrier", "placed"}
+    assert outcomes.count("placed") == 1
+
+
+# --- Commands -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_schedule_mission_then_export_schedule_validates(busy_mission, tmp_path):
+    out = io.StringIO()
+
+    call_command("schedule_mission", "wal", "--time-limit", "3", stdout=out)
+    call_command(
+        "export_schedule", "wal", tmp_path / "i.json", tmp_path / "s.json", stdout=io.StringIO()
+    )
+
+    instance = parse_instance(json.loads((tmp_path / "i.json").read_text()))
+    report = validate(instance, parse_solution(json.loads((tmp_path / "s.json").read_text())))
+    assert out.getvalue().startswith("wal: priority total ")
+    assert report.violations == ()
+    assert report.scheduled == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "command", [["schedule_mission", "nope"], ["export_schedule", "nope", "x"]]
+)
+def test_commands_unknown_mission_exit_2_with_one_line(command):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command(*command)
+
+    assert excinfo.value.returncode == 2
+    assert str(excinfo.value) == "No mission has the slug 'nope'."
+
+
+@pytest.mark.django_db
+def test_instance_as_json_round_trips_through_the_engine_reader(busy_mission):
+    prepared = mission_instance(mission=busy_mission)
+
+    parsed = parse_instance(instance_as_json(prepared))
+    empty = current_solution_as_json(prepared, busy_mission)
+
+    assert parsed.requests == prepared.instance.requests
+    assert len(empty["unscheduled"]) == 6
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_auto_schedule_start_run_preview_and_apply(client, staff, busy_mission):
+    client.force_login(staff)
+
+    start = client.post(
+        reverse("admin:matchmaking_schedulerun_start", args=[busy_mission.pk]),
+        {"time_limit": 3, "seed": 0},
+    )
+    run = ScheduleRun.objects.get()  # eager in tests: the task ran on commit
+    page = client.get(reverse("admin:matchmaking_schedulerun_change", args=[run.pk]))
+    progress = client.get(reverse("admin:matchmaking_schedulerun_progress", args=[run.pk]))
+    applied = client.post(reverse("admin:matchmaking_schedulerun_apply", args=[run.pk]))
+
+    assert start.status_code == 302
+    assert progress.json()["state"] == RunState.DONE
+    assert "Company 0" in page.content.decode()
+    assert applied.status_code == 302
+    assert Meeting.objects.live().count() == 6
+
+
+@pytest.mark.django_db
+def test_admin_manager_sees_runs_but_cannot_start_or_apply(client, manager, busy_mission):
+    run = _run(busy_mission)
+    client.force_login(manager)
+
+    start = client.post(reverse("admin:matchmaking_schedulerun_start", args=[busy_mission.pk]))
+    apply = client.post(reverse("admin:matchmaking_schedulerun_apply", args=[run.pk]))
+
+    assert (start.status_code, apply.status_code) == (403, 403)
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_admin_day_grid_queries_constant_as_meetings_grow(client, staff, mission):
+    client.force_login(staff)
+    url = reverse("admin:matchmaking_meeting_grid", args=[mission.pk])
+    venue = VenueFactory(name="Big hall", tables=10)
+
+    def add(count: int, start: str) -> None:
+        for _ in range(count):
+            request = _request(mission, CompanyFactory(), _partner(mission, "P", venue=venue))
+            meeting_place(request=request, starts_at=_at(start), venue=venue, by=None)
+
+    add(1, "09:00")
+    one = page_queries(client, url)
+    add(8, "10:00")
+
+    assert page_queries(client, url) == one
+    assert "Big hall" in client.get(url).content.decode()
