@@ -143,17 +143,13 @@ class Agenda:
 def _travel_minutes(venue_ids: Iterable[int]) -> dict[tuple[int, int], int]:
     """Stored travel times between any two of these venues (one query), keyed low id first."""
     ids = sorted(set(venue_ids))
-    if len(ids) < 2:
-        return {}
     rows = TravelTime.objects.filter(from_venue_id__in=ids, to_venue_id__in=ids).values_list(
         "from_venue_id", "to_venue_id", "minutes"
     )
     return {(low, high): minutes for low, high, minutes in rows}
 
 
-def _days_with_legs(
-    items: list[AgendaItem], travel: dict[tuple[int, int], int]
-) -> list[AgendaDay]:
+def _days_with_legs(items: list[AgendaItem], travel: dict[tuple[int, int], int]) -> list[AgendaDay]:
     """Sort the items, group them by (local) day, and put a leg wherever the venue changes.
 
     A leg joins an item to the last earlier item of the same day that had a venue: an item
@@ -317,7 +313,9 @@ def agenda_for_partner(*, link: PartnerLink) -> Agenda:
         _meeting_item(meeting, side=PARTNER, contact=contacts.get(meeting.company_id))
         for meeting in meetings
     ]
-    items += [_programme_item(item, zone=zone) for item in _programme([mission.pk]).filter(host=partner)]
+    items += [
+        _programme_item(item, zone=zone) for item in _programme([mission.pk]).filter(host=partner)
+    ]
     travel = _travel_minutes(item.venue.pk for item in items if item.venue is not None)
     return Agenda(
         mission=mission, side=PARTNER, owner_name=str(partner), days=_days_with_legs(items, travel)

@@ -187,9 +187,7 @@ def _calendar(*, method: str, name: str, items: list[AgendaItem], events: list):
 
 def agenda_feed_ics(*, items: Iterable[AgendaItem], name: str) -> bytes:
     """The subscription feed: every live meeting of ``items``, ``METHOD:PUBLISH``."""
-    meetings = [
-        item for item in items if item.is_meeting and item.state in LIVE_MEETING_STATES
-    ]
+    meetings = [item for item in items if item.is_meeting and item.state in LIVE_MEETING_STATES]
     events = [
         _event(item, stamp=item.meeting.updated_at.astimezone(dt.UTC), status=_status(item))
         for item in meetings
@@ -213,7 +211,9 @@ def meeting_invitation_ics(*, item: AgendaItem, recipient: Recipient) -> tuple[s
     is_cancelled = item.state not in LIVE_MEETING_STATES
     method = "CANCEL" if is_cancelled else "REQUEST"
     event = _event(
-        item, stamp=timezone.now().astimezone(dt.UTC), status="CANCELLED" if is_cancelled else _status(item)
+        item,
+        stamp=timezone.now().astimezone(dt.UTC),
+        status="CANCELLED" if is_cancelled else _status(item),
     )
     organiser_name, organiser_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     event.add("organizer", _address(organiser_email, organiser_name))
@@ -284,7 +284,9 @@ def meeting_notifications_send(*, meeting_id: int, sequence: int, change: str) -
         return 0
     is_cancelled = meeting.state not in LIVE_MEETING_STATES
     if is_cancelled != (change == MeetingChange.CANCELLED):
-        logger.info("meeting %s is %s: no e-mail about it being %s", meeting_id, meeting.state, change)
+        logger.info(
+            "meeting %s is %s: no e-mail about it being %s", meeting_id, meeting.state, change
+        )
         return 0
     recipients = meeting_recipients(meeting=meeting)
     if is_cancelled:

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from ..enums import LIVE_MEETING_STATES, MeetingState
+from ..enums import LIVE_MEETING_STATES, MeetingChange, MeetingState
 from ..models import Meeting
+from .agendas import meeting_notify_change
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
@@ -22,4 +23,5 @@ def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
     meeting.state = MeetingState.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["state", "sequence", "updated_at"])
+    meeting_notify_change(meeting=meeting, change=MeetingChange.CANCELLED)
     return meeting
