@@ -746,4 +746,3 @@ def test_notification_mail_server_down_for_one_address_retry_sends_only_the_rest
 
 def test_notification_vanished_meeting_sends_nothing():
     assert services.meeting_notifications_send(meeting_id=987654, sequence=0, change="moved") == 0
-
