@@ -173,6 +173,10 @@ def _calendar(*, method: str, name: str, items: list[AgendaItem], events: list):
     calendar.add("method", method)
     if name:
         calendar.add("x-wr-calname", name)
+    if method == "PUBLISH":
+        # How often a subscribed calendar should look again (RFC 7986, and Outlook's own).
+        calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
     for event in events:
         calendar.add_component(event)
     if items:

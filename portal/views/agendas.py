@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from matchmaking.models import CalendarFeed, PartnerLink
 from matchmaking.selectors import (
@@ -168,7 +168,7 @@ def partner_calendar_feed(request: HttpRequest, link: PartnerLink) -> HttpRespon
 # --- Calendar feeds -------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Public by its secret token: the live meetings of a company (all its missions) or of
     a partner (the mission of its link), as iCalendar.

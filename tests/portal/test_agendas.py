@@ -2,6 +2,8 @@
 their PDFs, and the private calendar feeds: who may see what, and what each shows.
 """
 
+import datetime as dt
+
 import icalendar
 import pytest
 from django.conf import settings
@@ -116,7 +118,7 @@ def test_agenda_page_query_count_constant_as_data_grows(rep_a, world):
             company=world.company_a,
             partner=PartnerOrganisationFactory(venue=venue),
             venue=venue,
-            start=at(12, 9 + n),
+            start=at(20, 9 + n),
         )
         meeting(
             mission=world.mission,
@@ -206,6 +208,7 @@ def test_calendar_feed_serves_the_company_meetings_only(client, world):
     assert _uids(response) == {str(world.with_biopark.uid), str(world.with_biowin.uid)}
     calendar = icalendar.Calendar.from_ical(response.content)
     assert str(calendar["x-wr-calname"]) == "CEPEX agenda: Alpha Pharma SA"
+    assert calendar.decoded("refresh-interval") == dt.timedelta(hours=1)
 
 
 def test_calendar_feed_of_another_company_has_none_of_its_meetings(client, world):
@@ -276,18 +279,18 @@ def test_calendar_feed_query_count_constant_as_data_grows(client, world):
             company=world.company_a,
             partner=PartnerOrganisationFactory(venue=venue),
             venue=venue,
-            start=at(12, 9 + n),
+            start=at(20, 9 + n),
         )
 
     assert page_queries(client, url) == few
 
 
-def test_calendar_feed_post_not_allowed(client, world):
+def test_calendar_feed_post_not_allowed_head_allowed(client, world):
     feed = calendar_feed_for_company(company=world.company_a)
+    url = reverse("feeds:calendar", kwargs={"token": feed.token})
 
-    response = client.post(reverse("feeds:calendar", kwargs={"token": feed.token}))
-
-    assert response.status_code == 405
+    assert client.post(url).status_code == 405
+    assert client.head(url).status_code == 200
 
 
 # --- Partner's agenda (views the partner's pages mount) -------------------------------------
