@@ -25,6 +25,11 @@ class MeetingNotification(models.Model):
     )
     sequence = models.PositiveIntegerField(_("calendar revision"))
     recipient = models.EmailField(_("recipient"))
+    side = models.CharField(
+        _("side"),
+        max_length=8,
+        choices=[("company", _("Company")), ("partner", _("Partner"))],
+    )
     change = models.CharField(_("change"), max_length=12, choices=MeetingChange.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

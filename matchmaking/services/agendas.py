@@ -294,12 +294,7 @@ def meeting_notifications_send(*, meeting_id: int, sequence: int, change: str) -
         return 0
     recipients = meeting_recipients(meeting=meeting)
     if is_cancelled:
-        told = set(
-            MeetingNotification.objects.filter(
-                meeting=meeting, sequence__lt=sequence, sent_at__isnull=False
-            ).values_list("recipient", flat=True)
-        )
-        recipients = [recipient for recipient in recipients if recipient.email in told]
+        recipients = _told_before(meeting=meeting, sequence=sequence, current=recipients)
     items = {}
     sent = 0
     for recipient in recipients:
@@ -308,7 +303,11 @@ def meeting_notifications_send(*, meeting_id: int, sequence: int, change: str) -
                 meeting=meeting,
                 sequence=sequence,
                 recipient=recipient.email,
-                defaults={"change": change, "language": recipient.language},
+                defaults={
+                    "change": change,
+                    "language": recipient.language,
+                    "side": recipient.side,
+                },
             )
             if notification.sent_at is not None:
                 continue
@@ -328,6 +327,23 @@ def meeting_notifications_send(*, meeting_id: int, sequence: int, change: str) -
             notification.save(update_fields=["sent_at"])
             sent += 1
     return sent
+
+
+def _told_before(*, meeting: Meeting, sequence: int, current: list[Recipient]) -> list[Recipient]:
+    """Who must hear of a cancellation: every address told about an earlier revision (it
+    has the meeting in its calendar), even one that is no longer the meeting's contact.
+    """
+    by_email = {recipient.email: recipient for recipient in current}
+    told = {}
+    for row in MeetingNotification.objects.filter(
+        meeting=meeting, sequence__lt=sequence, sent_at__isnull=False
+    ).order_by("-sequence"):
+        told.setdefault(
+            row.recipient,
+            by_email.get(row.recipient)
+            or Recipient(side=row.side, email=row.recipient, name="", language=row.language),
+        )
+    return list(told.values())
 
 
 def _agenda_url(recipient: Recipient) -> str:

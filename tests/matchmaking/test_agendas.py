@@ -666,6 +666,24 @@ def test_cancelled_meeting_method_cancel_to_those_told_before(
     assert mail.outbox[0].subject.startswith(("Cancelled", "Annulé"))
 
 
+def test_cancelled_meeting_also_told_to_a_contact_replaced_since(
+    world, django_capture_on_commit_callbacks
+):
+    _notify(world.with_biopark, MeetingChange.CONFIRMED, django_capture_on_commit_callbacks)
+    world.biopark_contact.delete()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_cancel(meeting=world.with_biopark, by=None)
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {"amira@alpha.example", "jean.dupont@biopark.example"}
+    former = by_address["jean.dupont@biopark.example"]
+    assert former.body.startswith("Bonjour,") or former.body.startswith("Hello,")
+    assert former.extra_headers["Content-Language"] == "fr"
+    assert str(_calendar_of(former)["method"]) == "CANCEL"
+
+
 def test_cancelled_meeting_nobody_told_before_no_email(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         meeting_cancel(meeting=world.with_biowin, by=None)

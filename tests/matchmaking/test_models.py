@@ -268,13 +268,28 @@ def test_run_unknown_state_raises_integrity_error():
 def test_notification_twice_for_one_revision_and_address_raises_integrity_error():
     meeting = MeetingFactory()
     MeetingNotification.objects.create(
-        meeting=meeting, sequence=0, recipient="a@example.com", change="confirmed", language="fr"
+        meeting=meeting,
+        sequence=0,
+        recipient="a@example.com",
+        change="confirmed",
+        language="fr",
+        side="company",
     )
     MeetingNotification.objects.create(
-        meeting=meeting, sequence=1, recipient="a@example.com", change="moved", language="fr"
+        meeting=meeting,
+        sequence=1,
+        recipient="a@example.com",
+        change="moved",
+        language="fr",
+        side="company",
     )
 
     with violates("meetingnotification_once_per_revision_and_address"):
         MeetingNotification.objects.create(
-            meeting=meeting, sequence=1, recipient="a@example.com", change="moved", language="fr"
+            meeting=meeting,
+            sequence=1,
+            recipient="a@example.com",
+            change="moved",
+            language="fr",
+            side="company",
         )
