@@ -96,9 +96,14 @@ class TravelLeg:
         return self.minutes is not None
 
     @property
+    def overlaps(self) -> bool:
+        """The second item starts before the first ends: someone cannot attend both."""
+        return self.gap_minutes < 0
+
+    @property
     def is_tight(self) -> bool:
-        """The known travel takes longer than the time between the two items."""
-        return self.minutes is not None and self.minutes > self.gap_minutes
+        """The two items overlap, or the known travel takes longer than the time between."""
+        return self.overlaps or (self.minutes is not None and self.minutes > self.gap_minutes)
 
 
 @dataclass

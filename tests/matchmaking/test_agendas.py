@@ -121,6 +121,16 @@ def test_travel_leg_tight_when_travel_longer_than_the_gap(world):
     assert agenda.days[0].rows[1].is_tight is False  # 15 min to go, 30 min between
 
 
+def test_travel_leg_between_overlapping_items_is_flagged(world):
+    world.with_biowin.starts_at, world.with_biowin.ends_at = at(12, 10, 30), at(12, 11)
+    world.with_biowin.save()
+
+    agenda = agenda_for_company(company=world.company_a, mission=world.mission)
+
+    leg = next(row for row in agenda.days[0].rows if row.is_leg and row.overlaps)
+    assert (leg.to_venue, leg.gap_minutes, leg.is_tight) == (world.brussels, -30, True)
+
+
 def test_travel_leg_skips_an_item_without_venue(world):
     ProgrammeItemFactory(
         mission=world.mission, title="Bus", venue=None, starts_at=at(12, 9, 30), ends_at=at(12, 10)
