@@ -5,6 +5,9 @@ E-mails are plain text: whatever was typed into the portal reaches the reader as
 as markup. Each has a ``<template>_subject.txt`` and a ``<template>_body.txt``.
 """
 
+from collections.abc import Sequence
+from email.mime.base import MIMEBase
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -22,17 +25,29 @@ EMAIL_TASK_OPTIONS = {
 }
 
 
-def send_templated_mail(*, to: str, language: str, template: str, context: dict) -> None:
-    """Render ``template`` in ``language`` and send it to one address (nothing if empty)."""
+def send_templated_mail(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    context: dict,
+    attachments: Sequence[MIMEBase] = (),
+) -> None:
+    """Render ``template`` in ``language`` and send it to one address (nothing if empty),
+    with ``attachments`` (MIME parts built by the caller, e.g. a text/calendar invitation).
+    """
     if not to:
         return
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}_body.txt", context)
-    EmailMessage(
+    message = EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers={"Content-Language": language},
-    ).send()
+    )
+    for part in attachments:
+        message.attach(part)
+    message.send()

@@ -44,3 +44,11 @@ class RunState(models.TextChoices):
 # The engine maximises a total of weights: a "must meet" counts for much more than an "if
 # time allows", so that no number of low-priority meetings outweighs one must-meet.
 PRIORITY_WEIGHTS = {1: 9, 2: 3, 3: 1}
+
+
+class MeetingChange(models.TextChoices):
+    """What happened to a meeting that both sides are told about (with an .ics)."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    MOVED = "moved", _("Moved")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -5,6 +5,7 @@ partners' signed links, calendar feeds and scheduling runs.
 from .grid import MeetingGrid, PartnerAvailability, Slot
 from .links import CalendarFeed, PartnerLink
 from .meetings import Meeting, MeetingQuerySet
+from .notifications import MeetingNotification
 from .requests import MeetingRequest, MeetingRequestQuerySet
 from .runs import ScheduleRun
 
@@ -12,6 +13,7 @@ __all__ = [
     "CalendarFeed",
     "Meeting",
     "MeetingGrid",
+    "MeetingNotification",
     "MeetingQuerySet",
     "MeetingRequest",
     "MeetingRequestQuerySet",

@@ -18,8 +18,9 @@ from matchmaking.scheduling.validator import check_meetings
 from missions.models import Mission
 from partners.models import Venue
 
-from ..enums import LIVE_MEETING_STATES, MeetingState, RequestState
+from ..enums import LIVE_MEETING_STATES, MeetingChange, MeetingState, RequestState
 from ..models import Meeting, MeetingRequest
+from .agendas import meeting_notify_change
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
@@ -68,11 +69,10 @@ def meeting_check(*, request: MeetingRequest, starts_at: dt.datetime, venue: Ven
         .select_related("request__company", "request__partner__venue", "venue")
     )
     requests = [m.request for m in live] + [request]
-    prepared = mission_instance(mission=mission, requests=requests)
+    prepared = mission_instance(mission=mission, requests=requests, extra_venues=(venue,))
     key = request_key(request.pk)
     if key in prepared.left_out:
         raise ValidationError(prepared.left_out[key].note, code="no_venue")
-    prepared.venues.setdefault(venue_key(venue.pk), venue)
     meetings = [
         EngineMeeting(
             request=request_key(m.request_id),
@@ -142,7 +142,7 @@ def meeting_place(
     ends_at = _end(request, starts_at)
     meeting_check(request=request, starts_at=starts_at, venue=venue)
     meeting = Meeting.objects.select_for_update().filter(request=request).first()
-    change = "confirmed"
+    change = MeetingChange.CONFIRMED
     if meeting is None:
         meeting = Meeting(
             request=request,
@@ -154,7 +154,9 @@ def meeting_place(
     else:
         if meeting.state in (MeetingState.HELD, MeetingState.NO_SHOW):
             raise ValidationError(_("This meeting has already taken place."), code="held")
-        change = "moved" if meeting.state in LIVE_MEETING_STATES else "confirmed"
+        change = (
+            MeetingChange.MOVED if meeting.state in LIVE_MEETING_STATES else MeetingChange.CONFIRMED
+        )
         meeting.sequence += 1
         meeting.state = (
             meeting.state if meeting.state in LIVE_MEETING_STATES else MeetingState.CONFIRMED
@@ -171,9 +173,7 @@ def meeting_place(
             _("Someone else placed a meeting there a moment ago: look at the grid again."),
             code="concurrent",
         ) from exc
-    from .scheduling import notify_meeting_change
-
-    notify_meeting_change(meeting=meeting, change=change)
+    meeting_notify_change(meeting=meeting, change=change)
     return meeting
 
 
@@ -211,7 +211,5 @@ def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
     meeting.state = MeetingState.CANCELLED
     meeting.sequence += 1
     meeting.save(update_fields=["state", "sequence", "updated_at"])
-    from .scheduling import notify_meeting_change
-
-    notify_meeting_change(meeting=meeting, change="cancelled")
+    meeting_notify_change(meeting=meeting, change=MeetingChange.CANCELLED)
     return meeting

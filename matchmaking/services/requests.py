@@ -101,11 +101,13 @@ def request_create(
 
 @transaction.atomic
 def requests_from_wishes(*, mission: Mission, by: User | None) -> list[MeetingRequest]:
-    """A request for every wish of the companies in the delegation that has none yet."""
+    """A request for every wish of the companies in the delegation that has none yet (a
+    declined request counts: the partner said no)."""
     Mission.objects.select_for_update().get(pk=mission.pk)
+    # A pair the partner declined is not asked again behind staff's back; a cancelled one is.
     existing = set(
-        MeetingRequest.objects.open()
-        .filter(mission=mission)
+        MeetingRequest.objects.filter(mission=mission)
+        .exclude(state=RequestState.CANCELLED)
         .values_list("company_id", "partner_id")
     )
     partners = set(mission.mission_partners.values_list("organisation_id", flat=True))

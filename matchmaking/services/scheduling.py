@@ -40,11 +40,13 @@ from partners.models import TravelTime, Venue
 from ..enums import (
     LIVE_MEETING_STATES,
     PRIORITY_WEIGHTS,
+    MeetingChange,
     MeetingState,
     RequestState,
     RunState,
 )
 from ..models import Meeting, MeetingGrid, MeetingRequest, PartnerAvailability, ScheduleRun, Slot
+from .agendas import meeting_notify_change
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
@@ -103,7 +105,10 @@ def _overlapping_slots(slots: list[Slot], start: dt.datetime, end: dt.datetime) 
 
 
 def mission_instance(
-    *, mission: Mission, requests: list[MeetingRequest] | None = None
+    *,
+    mission: Mission,
+    requests: list[MeetingRequest] | None = None,
+    extra_venues: tuple[Venue, ...] = (),
 ) -> MissionInstance:
     """Read ``mission`` into the engine's instance.
 
@@ -122,7 +127,7 @@ def mission_instance(
         for mp in mission.mission_partners.select_related("organisation__venue")
     }
     names: dict[str, str] = {}
-    venues: dict[str, Venue] = {}
+    venues: dict[str, Venue] = {venue_key(v.pk): v for v in extra_venues}
     left_out: dict[str, Reason] = {}
 
     # Programme items: every delegate attends; their host is busy too.
@@ -549,12 +554,12 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
             code="stale",
         )
     preview = schedule_preview(run=run)
-    changed: list[tuple[Meeting, str]] = []
+    changed: list[tuple[Meeting, MeetingChange]] = []
     for change in preview.removed:
         meeting = change.meeting
         meeting.state, meeting.sequence = MeetingState.CANCELLED, meeting.sequence + 1
         meeting.save(update_fields=["state", "sequence", "updated_at"])
-        changed.append((meeting, "cancelled"))
+        changed.append((meeting, MeetingChange.CANCELLED))
     touched = []
     for change in preview.moved:
         meeting = change.meeting
@@ -565,7 +570,7 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
         )
         meeting.sequence += 1
         touched.append(meeting)
-        changed.append((meeting, "moved"))
+        changed.append((meeting, MeetingChange.MOVED))
     for change in preview.added:
         request = change.request
         existing = Meeting.objects.filter(request=request).first()  # a cancelled one comes back
@@ -584,7 +589,7 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
         if existing is not None:
             meeting.sequence += 1
         touched.append(meeting)
-        changed.append((meeting, "confirmed"))
+        changed.append((meeting, MeetingChange.CONFIRMED))
     # Tables for the whole mission again; then write. The exclusion constraints check each
     # row as it is written, so first park every meeting that will be written out of their
     # reach (a cancelled state), then write each in its final place and state.
@@ -607,7 +612,7 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
     run.state, run.applied_at = RunState.APPLIED, timezone.now()
     run.save(update_fields=["state", "applied_at", "updated_at"])
     for meeting, change in changed if notify else ():
-        notify_meeting_change(meeting=meeting, change=change)
+        meeting_notify_change(meeting=meeting, change=change)
     logger.info(
         "run %s applied by %s: %d added, %d moved, %d removed",
         run.pk,
@@ -627,13 +632,6 @@ def schedule_run_discard(*, run: ScheduleRun, by: User | None) -> ScheduleRun:
     run.state = RunState.DISCARDED
     run.save(update_fields=["state", "updated_at"])
     return run
-
-
-def notify_meeting_change(*, meeting: Meeting, change: str) -> None:
-    """Tell both sides a meeting was confirmed, moved or cancelled (``agendas``)."""
-    from .agendas import meeting_notify_change
-
-    meeting_notify_change(meeting=meeting, change=change)
 
 
 # --- The mission as JSON (the contract of FORMAT.md) -----------------------------------------

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..views import agendas
 from ..views import space as views
 
 app_name = "space"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("details/", views.contact_details, name="contact_details"),
     path("claims/<int:pk>/decide/", views.claim_decide_in_space, name="claim_decide_in_space"),
     path("claims/<str:token>/", views.claim_decide, name="claim_decide"),
-    path("agenda/", views.agenda, name="agenda"),
+    path("agenda/", agendas.company_agenda, name="agenda"),
+    path("agenda/calendar/", agendas.company_calendar_feed, name="calendar_feed"),
+    path("agenda/<slug:slug>/agenda.pdf", agendas.company_agenda_pdf, name="agenda_pdf"),
     path("leads/", views.leads, name="leads"),
 ]

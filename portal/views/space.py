@@ -1,4 +1,5 @@
-"""The company space: one-time login, applications, profile, wished partners, agenda, leads.
+"""The company space: one-time login, applications, profile, wished partners, leads (the
+agenda is in ``agendas``).
 
 Every page but the login ones is for a representative of a company
 (``company_member_required``), and reads through a queryset filtered on that company: any
@@ -282,13 +283,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             "section": "profile",
         },
     )
-
-
-@company_member_required
-@require_http_methods(["GET"])
-def agenda(request: HttpRequest) -> HttpResponse:
-    """A representative: their meetings. Comes with matchmaking; for now, an honest page."""
-    return render(request, "portal/space/agenda.html", {"section": "agenda"})
 
 
 @company_member_required

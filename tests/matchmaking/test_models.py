@@ -11,6 +11,7 @@ from matchmaking.models import (
     CalendarFeed,
     Meeting,
     MeetingGrid,
+    MeetingNotification,
     MeetingRequest,
     PartnerAvailability,
     PartnerLink,
@@ -259,3 +260,36 @@ def test_run_progress_over_100_raises_integrity_error():
 def test_run_unknown_state_raises_integrity_error():
     with violates("schedulerun_state_valid"):
         ScheduleRun.objects.create(mission=MissionFactory(), state="lost")
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def test_notification_twice_for_one_revision_and_address_raises_integrity_error():
+    meeting = MeetingFactory()
+    MeetingNotification.objects.create(
+        meeting=meeting,
+        sequence=0,
+        recipient="a@example.com",
+        change="confirmed",
+        language="fr",
+        side="company",
+    )
+    MeetingNotification.objects.create(
+        meeting=meeting,
+        sequence=1,
+        recipient="a@example.com",
+        change="moved",
+        language="fr",
+        side="company",
+    )
+
+    with violates("meetingnotification_once_per_revision_and_address"):
+        MeetingNotification.objects.create(
+            meeting=meeting,
+            sequence=1,
+            recipient="a@example.com",
+            change="moved",
+            language="fr",
+            side="company",
+        )

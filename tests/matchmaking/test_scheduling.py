@@ -31,6 +31,7 @@ from matchmaking.services.scheduling import (
     schedule_run_request,
     venue_key,
 )
+from partners.models import PartnerOrganisation
 from tests.conftest import requires_postgres
 from tests.factories import (
     CompanyFactory,
@@ -455,13 +456,16 @@ def test_instance_as_json_round_trips_through_the_engine_reader(busy_mission):
 
 
 @pytest.mark.django_db
-def test_admin_auto_schedule_start_run_preview_and_apply(client, staff, busy_mission):
+def test_admin_auto_schedule_start_run_preview_and_apply(
+    client, staff, busy_mission, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
 
-    start = client.post(
-        reverse("admin:matchmaking_schedulerun_start", args=[busy_mission.pk]),
-        {"time_limit": 3, "seed": 0},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        start = client.post(
+            reverse("admin:matchmaking_schedulerun_start", args=[busy_mission.pk]),
+            {"time_limit": 3, "seed": 0},
+        )
     run = ScheduleRun.objects.get()  # eager in tests: the task ran on commit
     page = client.get(reverse("admin:matchmaking_schedulerun_change", args=[run.pk]))
     progress = client.get(reverse("admin:matchmaking_schedulerun_progress", args=[run.pk]))
@@ -494,7 +498,8 @@ def test_admin_day_grid_queries_constant_as_meetings_grow(client, staff, mission
 
     def add(count: int, start: str) -> None:
         for _ in range(count):
-            request = _request(mission, CompanyFactory(), _partner(mission, "P", venue=venue))
+            partner = _partner(mission, f"P {PartnerOrganisation.objects.count()}", venue=venue)
+            request = _request(mission, CompanyFactory(), partner)
             meeting_place(request=request, starts_at=_at(start), venue=venue, by=None)
 
     add(1, "09:00")
