@@ -288,6 +288,12 @@ def reason_text(
             "seeks": _seeks(param("objective")),
             "kind": _is_kind(param("kind")),
         }
+    if code == "objective_kind_words":
+        return _("%(seeks)s; %(kind)s, and its activities mention “%(word)s”") % {
+            "seeks": _seeks(param("objective")),
+            "kind": _is_kind(param("kind")),
+            "word": param("word"),
+        }
     if code == "objective_words":
         return _("%(seeks)s; this partner's activities mention “%(word)s”") % {
             "seeks": _seeks(param("objective")),

@@ -13,9 +13,8 @@ signal            cap    what it looks at
 ================  =====  =========================================================
 wish              15     the company named this partner among its wished partners
 sector            24     sectors both work in
-objective_kind    30     the company's objectives against the partner's kind
-objective_words   16     the company's objectives against the words of the partner's
-                         capabilities and description
+objective         40     the company's objectives against the partner's kind, and
+                         against the words of its capabilities and description
 market            25     the application's target markets (and a triangular action's
                          third market) against where the partner is or works
 certification     15     certifications the company holds that the partner's sectors
@@ -29,6 +28,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .knowledge import (
+    CERTIFICATION_PHRASES,
+    KIND_FIT,
+    KIND_TEXT,
+    OBJECTIVE_TEXT,
+    OBJECTIVE_WORDS,
+    REGIONS,
+    SECTOR_CERTIFICATIONS,
+)
 from .text import TfIdf, contains_phrase, stem, tokens_with_surface, words
 
 # --- Inputs and outputs ----------------------------------------------------------------------
@@ -99,138 +107,15 @@ class Suggestion:
     reasons: tuple[Reason, ...]
 
 
-# --- Domain knowledge --------------------------------------------------------------------------
-
-# How well a kind of partner serves an objective (``Objective`` value -> points).
-KIND_FIT: dict[str, dict[str, int]] = {
-    "investor": {"financial": 24},
-    "research_lab": {"rd": 18, "technology": 12, "licensing": 6},
-    "university": {"rd": 18, "technology": 10, "licensing": 8},
-    "research_centre": {"rd": 18, "technology": 12, "licensing": 6},
-    "technology_centre": {"technology": 18, "rd": 12},
-    "company": {"technology": 15, "licensing": 15, "distribution": 15, "export": 10},
-    "science_park": {"rd": 10, "technology": 10, "export": 6},
-    "cluster": {"export": 10, "technology": 8, "rd": 8},
-    "agency": {"export": 15, "distribution": 5},
-    "public_authority": {"export": 8},
-}
-
-# Words (folded stems, matched as the start of a partner's terms) that show a partner can
-# serve an objective, in French, English and Arabic.
-OBJECTIVE_WORDS: dict[str, tuple[str, ...]] = {
-    "technology": (
-        "technolog", "transfert", "transfer", "plateform", "platform", "procede", "process",
-        "ingenier", "engineer", "productio", "تكنولوج", "تقني", "نقل",
-    ),
-    "financial": (
-        "capital", "invest", "financ", "fund", "تمويل", "استثمار", "مستثمر",
-    ),
-    "distribution": (
-        "distribu", "grossiste", "wholesal", "repartit", "logisti", "توزيع", "موزع",
-    ),
-    "rd": (
-        "recherch", "research", "laborato", "essai", "trial", "innov", "بحث", "ابحاث", "مختبر",
-    ),
-    "licensing": ("licen", "brevet", "patent", "ترخيص", "براء"),
-    "export": (
-        "export", "internation", "enregistr", "registration", "تصدير", "اسواق",
-    ),
-}  # fmt: skip
-
-# Certifications a partner of a sector expects its counterparts to hold.
-SECTOR_CERTIFICATIONS: dict[str, tuple[str, ...]] = {
-    "pharma": ("gmp", "eu-gmp", "who-pq", "fda"),
-    "biosimilars": ("gmp", "eu-gmp", "who-pq", "fda"),
-    "vaccines": ("gmp", "eu-gmp", "who-pq"),
-    "biotech": ("gmp", "eu-gmp"),
-    "medical-devices": ("iso-13485", "fda"),
-    "diagnostics": ("iso-13485", "iso-17025"),
-    "cosmetics": ("iso-22716",),
-    "health-wellbeing": ("iso-22716",),
-}
-
-# Phrases of a partner's text that name a certification (folded words).
-CERTIFICATION_PHRASES: dict[str, tuple[str, ...]] = {
-    "gmp": ("gmp", "bpf", "good manufacturing practice", "bonnes pratiques de fabrication",
-            "ممارسات التصنيع الجيدة"),
-    # EU GMP answers whoever asks for GMP.
-    "eu-gmp": ("eu gmp", "bpf europeennes", "gmp", "bpf", "good manufacturing practice",
-               "bonnes pratiques de fabrication", "ممارسات التصنيع الجيدة"),
-    "iso-13485": ("13485",),
-    "iso-22716": ("22716",),
-    "iso-17025": ("17025",),
-    "who-pq": ("who prequalification", "prequalification oms", "prequalification"),
-    "fda": ("fda",),
-}  # fmt: skip
-
-
-def _countries(codes: str) -> frozenset[str]:
-    return frozenset(codes.split())
-
-
-# World regions the delegation targets: English name, countries, and phrases naming them.
-REGIONS: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {
-    "west_africa": (
-        "West Africa",
-        _countries("BF BJ CI CV GH GM GN GW LR ML MR NE NG SL SN TG"),
-        ("afrique de l ouest", "afrique occidentale", "west africa", "western africa",
-         "غرب افريقيا", "غرب إفريقيا"),
-    ),
-    "central_africa": (
-        "Central Africa",
-        _countries("CD CF CG CM GA GQ TD"),
-        ("afrique centrale", "central africa", "وسط افريقيا"),
-    ),
-    "francophone_africa": (
-        "French-speaking Africa",
-        _countries("BF BI BJ CD CF CG CI CM DJ GA GN KM MG ML NE RW SN TD TG"),
-        ("afrique francophone", "francophone africa", "افريقيا الفرنكوفونية"),
-    ),
-    "maghreb": (
-        "the Maghreb",
-        _countries("DZ LY MA MR TN"),
-        ("maghreb", "afrique du nord", "north africa", "المغرب العربي", "شمال افريقيا"),
-    ),
-    "western_europe": (
-        "Western Europe",
-        _countries("AT BE CH DE FR GB IE LU MC NL"),
-        ("europe de l ouest", "europe occidentale", "western europe", "غرب اوروبا"),
-    ),
-    "gulf": (
-        "the Gulf",
-        _countries("AE BH KW OM QA SA"),
-        ("golfe", "gulf", "الخليج"),
-    ),
-}  # fmt: skip
-
-# The English of the reasons' texts (the portal translates from the codes).
-OBJECTIVE_TEXT = {
-    "technology": "a technology partnership",
-    "financial": "a financial partnership",
-    "distribution": "distribution",
-    "rd": "an R&D collaboration",
-    "licensing": "licensing",
-    "export": "export",
-}
-KIND_TEXT = {
-    "company": "a company",
-    "research_lab": "a research laboratory",
-    "university": "a university",
-    "research_centre": "a research centre",
-    "technology_centre": "a technology resource centre",
-    "science_park": "a science park",
-    "cluster": "a cluster",
-    "public_authority": "a public authority",
-    "agency": "an agency",
-    "investor": "an investor",
-}
+# --- Weights -----------------------------------------------------------------------------------
 
 WISH_POINTS = {1: 15, 2: 10, 3: 5}
+# A partner whose own words show it serves an objective (on top of its kind, if that fits).
+WORD_POINTS = 8
 CAPS = {
     "wish": 15.0,
     "sector": 24.0,
-    "objective_kind": 30.0,
-    "objective_words": 16.0,
+    "objective": 40.0,
     "market": 25.0,
     "certification": 15.0,
     "text": 30.0,
@@ -370,39 +255,7 @@ def _reasons(
             ],
         )
 
-    fits = KIND_FIT.get(partner.kind, {})
-    reasons += _capped(
-        "objective_kind",
-        [
-            _reason(
-                "objective_kind",
-                fits[objective],
-                f"seeks {OBJECTIVE_TEXT.get(objective, objective)}; this partner is "
-                f"{KIND_TEXT.get(partner.kind, partner.kind)}",
-                objective=objective,
-                kind=partner.kind,
-            )
-            for objective in sorted(company.objectives)
-            if objective in fits
-        ],
-    )
-
-    word_reasons = []
-    for objective in sorted(company.objectives):
-        found = _word_for(objective, view)
-        if found:
-            word_reasons.append(
-                _reason(
-                    "objective_words",
-                    8,
-                    f"seeks {OBJECTIVE_TEXT.get(objective, objective)}; this partner's activities "
-                    f"mention “{found}”",
-                    objective=objective,
-                    word=found,
-                )
-            )
-    reasons += _capped("objective_words", word_reasons)
-
+    reasons += _capped("objective", _objective_reasons(company, view))
     reasons += _capped("market", _market_reasons(company, view, mission))
     reasons += _capped("certification", _certification_reasons(company, view, mission))
 
@@ -425,12 +278,59 @@ def _reasons(
     return reasons
 
 
+def _objective_reasons(company: CompanyProfile, view: _PartnerView) -> list[Reason]:
+    """What the company seeks against what the partner is and what it says it does: one
+    reason per objective, from the partner's kind, its words, or both.
+    """
+    partner = view.partner
+    fits = KIND_FIT.get(partner.kind, {})
+    reasons = []
+    for objective in sorted(company.objectives):
+        seeks = f"{OBJECTIVE_TEXT.get(objective, objective)}; "
+        kind_points = fits.get(objective, 0)
+        word = _word_for(objective, view)
+        kind = KIND_TEXT.get(partner.kind, partner.kind)
+        if kind_points and word:
+            reasons.append(
+                _reason(
+                    "objective_kind_words",
+                    kind_points + WORD_POINTS,
+                    f"{seeks}this partner is {kind}, and its activities mention “{word}”",
+                    objective=objective,
+                    kind=partner.kind,
+                    word=word,
+                )
+            )
+        elif kind_points:
+            reasons.append(
+                _reason(
+                    "objective_kind",
+                    kind_points,
+                    f"{seeks}this partner is {kind}",
+                    objective=objective,
+                    kind=partner.kind,
+                )
+            )
+        elif word:
+            reasons.append(
+                _reason(
+                    "objective_words",
+                    WORD_POINTS,
+                    f"{seeks}this partner's activities mention “{word}”",
+                    objective=objective,
+                    word=word,
+                )
+            )
+    return reasons
+
+
 def _word_for(objective: str, view: _PartnerView) -> str:
-    """The first word of the partner's text that shows it can serve ``objective``, or ""."""
-    stems = [stem(word) for word in OBJECTIVE_WORDS.get(objective, ())]
-    for term, surface in view.terms.items():
-        if any(term.startswith(s) for s in stems):
-            return surface
+    """A word of the partner's text that shows it can serve ``objective``, or ""."""
+    for word in OBJECTIVE_WORDS.get(objective, ()):  # the most telling words come first
+        start = stem(word)
+        for term, surface in view.terms.items():
+            if term.startswith(start):
+                return surface
     return ""
 
 

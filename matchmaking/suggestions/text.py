@@ -95,9 +95,18 @@ def stem(word: str) -> str:
     return word
 
 
+def _runs(text: str) -> list[str]:
+    """The runs of letters and digits of a text, as written.
+
+    Composed first (a decomposed "é" is one letter, not "e" and a mark), and Arabic marks
+    taken out first: they are not letters, and would cut "يُنتِجُ" into pieces.
+    """
+    return _TOKEN.findall(_ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)))
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text, in order, stop words kept (for phrase matching)."""
-    return [fold(match) for match in _TOKEN.findall(text)]
+    return [fold(match) for match in _runs(text)]
 
 
 def tokens_with_surface(text: str) -> list[tuple[str, str]]:
@@ -105,7 +114,7 @@ def tokens_with_surface(text: str) -> list[tuple[str, str]]:
     surface form (lowercased, as written) is what a person reads.
     """
     found = []
-    for match in _TOKEN.findall(text):
+    for match in _runs(text):
         folded = fold(match)
         if folded.isdigit() or len(folded) < 2 or folded in _ALL_STOP_WORDS:
             continue
