@@ -10,7 +10,8 @@ KIND_FIT: dict[str, dict[str, int]] = {
     "university": {"rd": 18, "technology": 10, "licensing": 8},
     "research_centre": {"rd": 18, "technology": 12, "licensing": 6},
     "technology_centre": {"technology": 18, "rd": 12},
-    "company": {"technology": 15, "licensing": 15, "distribution": 15, "export": 10},
+    # "A company" says little of what it does: its words tell (``OBJECTIVE_WORDS``).
+    "company": {"technology": 10, "licensing": 10, "distribution": 10, "export": 8},
     "science_park": {"rd": 10, "technology": 10, "export": 6},
     "cluster": {"export": 10, "technology": 8, "rd": 8},
     "agency": {"export": 15, "distribution": 5},
