@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W_]+")
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u0671-\u06D3]")
@@ -61,6 +62,7 @@ def _is_arabic(word: str) -> bool:
     return _ARABIC_LETTER.search(word) is not None
 
 
+@lru_cache(maxsize=65536)  # a mission's texts use a few thousand distinct words
 def fold(word: str) -> str:
     """Lowercase; Latin loses its accents, Arabic its marks and letter variants."""
     word = word.casefold()
@@ -132,12 +134,17 @@ def tokenize(text: str) -> list[str]:
 
 def contains_phrase(haystack: Iterable[str], phrase: str) -> bool:
     """Whether the folded ``phrase`` occurs as whole words in the folded words ``haystack``."""
-    needle = words(phrase)
+    needle = _phrase(phrase)
     if not needle:
         return False
-    hay = list(haystack)
+    hay = tuple(haystack)
     size = len(needle)
     return any(hay[start : start + size] == needle for start in range(len(hay) - size + 1))
+
+
+@lru_cache(maxsize=1024)
+def _phrase(phrase: str) -> tuple[str, ...]:
+    return tuple(words(phrase))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
