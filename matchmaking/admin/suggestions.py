@@ -195,7 +195,7 @@ def _with_suggestions(base: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
                 "by": by,
                 "suggestions": suggestions,
                 "top": options.limit(),
-                "top_choices": (3, 5, 10, 20),
+                "top_choices": sorted({3, 5, 10, 20, options.limit()}),
                 "may_create": may_create,
                 "request_form": SuggestionRequestsForm(),
                 "by_company_url": _page_url(mission, by="company", top=options.limit()),
@@ -206,9 +206,8 @@ def _with_suggestions(base: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
 
         def _create(self, request, mission: Mission, form: SuggestionRequestsForm) -> None:
             if not form.is_valid():
-                for error in form.errors.get("__all__", []) + [
-                    e for name in ("pairs", "one", "priority") for e in form.errors.get(name, [])
-                ]:
+                said = dict.fromkeys(e for errors in form.errors.values() for e in errors)
+                for error in said:  # each once: "pairs" and "one" may say the same
                     self.message_user(request, error, messages.ERROR)
                 return
             outcome = requests_from_suggestions(
