@@ -219,10 +219,17 @@ class DayAvailability:
     available_to: dt.time | None = None
 
 
-def availability_check(*, mission: Mission, days: list[DayAvailability]) -> None:
+def availability_check(
+    *, mission: Mission, partner: PartnerOrganisation, days: list[DayAvailability]
+) -> None:
     """Raise ValidationError, one message per wrong day, unless every answer is acceptable:
-    days of the mission only, each once, and a start before the end.
+    a partner of the mission, days of the mission only, each once, and a start before the end.
     """
+    if not mission.mission_partners.filter(organisation=partner).exists():
+        raise ValidationError(
+            _("%(partner)s does not take part in this mission.") % {"partner": partner},
+            code="not_in_mission",
+        )
     allowed = set(mission_days(mission=mission))
     errors, seen = [], set()
     for answer in days:
@@ -266,7 +273,7 @@ def availability_set(
 
     A day not available keeps no hours. Days not given are left as they were.
     """
-    availability_check(mission=mission, days=days)
+    availability_check(mission=mission, partner=partner, days=days)
     rows = []
     for answer in sorted(days, key=lambda a: a.day):
         row, _created = PartnerAvailability.objects.update_or_create(

@@ -15,6 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cepex_portal.models import LoginLink, User
+from matchmaking.enums import RequestState
+from matchmaking.models import PartnerAvailability
+from matchmaking.services.links import link_issue
 from missions.enums import Objective
 from missions.models import ApplicationObjective, HeldApplication
 from partners.enums import ClaimStatus, KeyFigureKind
@@ -23,6 +26,7 @@ from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
     ContactFactory,
+    MeetingRequestFactory,
     MissionFactory,
     MissionPartnerFactory,
     PartnerOrganisationFactory,
@@ -37,7 +41,7 @@ from tests.factories import (
 from tests.queries import page_queries
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
-PORTAL_APPS = {"cepex_portal", "partners", "missions"}
+PORTAL_APPS = {"cepex_portal", "partners", "missions", "matchmaking"}
 
 
 def _admin_url(model, view: str, *args) -> str:
@@ -86,6 +90,18 @@ def build_world(n: int = 0) -> dict:
         consent_text_version="v1",
         consent_at=timezone.now(),
     )
+    MeetingRequestFactory(
+        mission=mission,
+        company=company,
+        partner=partner,
+        state=RequestState.SENT,
+        sent_at=timezone.now(),
+        motivation="Vaccines",
+    )
+    link_issue(mission=mission, partner=partner)
+    PartnerAvailability.objects.create(
+        mission=mission, partner=partner, day=mission.starts_on, is_available=False
+    )
     return {"company": company, "mission": mission, "application": application}
 
 
@@ -112,8 +128,10 @@ def test_admin_pages_any_model_superuser_gets_200(client, superuser, world, mode
 
 @pytest.mark.parametrize(
     ("model", "model_admin"),
-    [(m, a) for m, a in REGISTERED if m._meta.app_label in {"partners", "missions"}],
-    ids=[m._meta.label for m, _ in REGISTERED if m._meta.app_label in {"partners", "missions"}],
+    [(m, a) for m, a in REGISTERED if m._meta.app_label in PORTAL_APPS - {"cepex_portal"}],
+    ids=[
+        m._meta.label for m, _ in REGISTERED if m._meta.app_label in PORTAL_APPS - {"cepex_portal"}
+    ],
 )
 def test_admin_pages_any_model_manager_views_without_editing(
     client, manager, world, model, model_admin
