@@ -147,6 +147,13 @@ class PartnerAvailabilityForm(forms.ModelForm):
             availability_check(mission=mission, partner=partner, days=[self.answer(cleaned, day)])
         return cleaned
 
+    def _post_clean(self):
+        if self.errors:
+            # The service's message said it; the model's check constraint would say it again,
+            # in words staff do not need ("Constraint ... is violated").
+            return
+        super()._post_clean()
+
     @staticmethod
     def answer(cleaned, day) -> DayAvailability:
         return DayAvailability(
