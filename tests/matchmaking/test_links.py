@@ -3,11 +3,13 @@ does through its link: answer a request, give its availability.
 """
 
 import datetime as dt
+import io
 import socket
 
 import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from matchmaking.enums import MeetingState, RequestState
@@ -647,3 +649,50 @@ def test_partner_link_requests_lists_sent_and_answered_of_this_partner_and_missi
     assert listed[0] == mine[RequestState.SENT]  # waiting for an answer: first
     assert set(listed) == {*mine.values(), withdrawn}
     assert listed[-1] == withdrawn
+
+
+# --- manage.py partner_link -------------------------------------------------------------------
+
+
+def test_partner_link_command_prints_the_address_of_a_working_page(
+    client, mission, partner, settings
+):
+    settings.SITE_URL = "https://missions.example"
+    mission.slug = "wallonie-2027"
+    mission.save()
+    out = io.StringIO()
+
+    call_command("partner_link", "wallonie-2027", "biowin", stdout=out)
+
+    link = PartnerLink.objects.get()
+    assert out.getvalue() == f"https://missions.example/partner/{link.token}/\n"
+    assert client.get(f"/partner/{link.token}/").status_code == 200
+
+
+def test_partner_link_command_finds_the_partner_by_short_name(mission, partner):
+    partner.short_name = "BW"
+    partner.save()
+    out = io.StringIO()
+
+    call_command("partner_link", mission.slug, "bw", stdout=out)
+
+    assert PartnerLink.objects.get().partner == partner
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "message"),
+    [
+        ("nowhere", "BioWin", "No mission with the slug “nowhere”."),
+        (None, "Unknown Lab", "No partner named “Unknown Lab” on {slug} (its partners: BioWin)."),
+    ],
+    ids=["unknown-mission", "unknown-partner"],
+)
+def test_partner_link_command_unknown_mission_or_partner_exits_2(
+    mission, partner, slug, name, message
+):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("partner_link", slug or mission.slug, name)
+
+    assert excinfo.value.returncode == 2
+    assert str(excinfo.value) == message.format(slug=mission.slug)
+    assert PartnerLink.objects.count() == 0
