@@ -10,10 +10,12 @@ attends. What the page shows of a company is its business profile: name, city, s
 description, website, what it seeks on this mission and why it asks for this partner.
 
 GET only reads (mail scanners open links); answers and availability are POSTed. Every answer
-is private and never stored by a cache (``Cache-Control: private, no-store``), and sends no
-``Referer`` anywhere (``Referrer-Policy: no-referrer``): the token must not leave the address
-bar. A refused link (tampered, expired, revoked, another kind of token) is a 404 or a 400 with
-a message, never a 500.
+is private and never stored by a cache (``Cache-Control: private, no-store``), and the token
+never leaves for another site: ``Referrer-Policy: same-origin`` on every answer (whatever the
+settings say), and the one kind of outbound link, a company's website, has
+``rel="noreferrer"``. Not ``no-referrer``: browsers then send ``Origin: null`` with the page's
+forms, and Django's CSRF check refuses every answer. A refused link (tampered, expired,
+revoked, another kind of token) is a 404 or a 400 with a message, never a 500.
 """
 
 from collections.abc import Callable
@@ -46,7 +48,7 @@ _PAST_MEETING_STATES = (MeetingState.HELD, MeetingState.NO_SHOW)
 
 def _private(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

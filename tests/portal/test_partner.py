@@ -166,12 +166,14 @@ def test_partner_page_valid_link_shows_the_mission_and_the_requests(english, lin
     assert f'action="{_availability_url(link)}"' in body
 
 
-def test_partner_page_answers_are_private_and_send_no_referrer(english, link, sent_request):
+def test_partner_page_answers_are_private_and_keep_the_referrer_on_our_site(
+    english, link, sent_request
+):
     response = english.get(_page(link))
 
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= cache_control
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 @pytest.mark.parametrize(
@@ -184,7 +186,7 @@ def test_partner_page_tampered_token_404_with_a_message(english, link, tamper):
 
     assert response.status_code == 404
     assert REFUSED_INVALID in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
