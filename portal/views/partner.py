@@ -28,7 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from matchmaking.enums import LIVE_MEETING_STATES, MeetingState, RequestState
 from matchmaking.models import PartnerLink
@@ -149,7 +149,7 @@ def _page(
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 @partner_link_required
 def home(request: HttpRequest, link: PartnerLink) -> HttpResponse:
     """The holder of the partner's link: its requests on the mission, its availability."""

@@ -272,6 +272,7 @@ def test_partner_page_get_changes_nothing(english, link, sent_request):
     before = _state_of_everything()
 
     english.get(_page(link))
+    english.head(_page(link))
     english.get(_page(link) + "?decision=accept")
 
     assert _state_of_everything() == before
