@@ -6,6 +6,7 @@ are tested for all models in ``tests/cepex_portal/test_admin.py``.)
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -383,7 +384,7 @@ def test_link_action_revoke_stops_the_address_at_once(staff_client, mission, bio
     response = _action(staff_client, LINKS, "revoke", [link])
 
     assert _messages(response) == ["1 link revoked."]
-    with pytest.raises(Exception, match="withdrawn"):
+    with pytest.raises(ValidationError, match="withdrawn"):
         link_resolve(token=token)
     assert staff_client.get(reverse("partner:home", args=[token])).status_code == 400
 
