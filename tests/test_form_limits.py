@@ -9,8 +9,10 @@ import pytest
 from django import forms
 
 from cepex_portal.models import User
+from matchmaking.models import MeetingRequest
 from missions.models import Application, WishedPartner
 from partners.models import Company, Contact, PartnerOrganisation
+from portal.forms.partner import RequestAnswerForm
 from portal.forms.public import ApplicationFieldsForm, InterestForm
 from portal.forms.space import CompanyProfileForm, ContactDetailsForm, LoginRequestForm, WishForm
 
@@ -25,6 +27,7 @@ FORMS = [
     (ContactDetailsForm, [Contact]),
     (LoginRequestForm, [User]),
     (WishForm, [WishedPartner]),
+    (RequestAnswerForm, [MeetingRequest]),
 ]
 
 

@@ -72,7 +72,8 @@ class MeetingForm(forms.ModelForm):
             local = self.instance.starts_at.astimezone(ZoneInfo(mission.time_zone))
             self.initial.setdefault("starts_on", local.date())
             self.initial.setdefault("starts_time", local.time())
-            self.fields["request"].disabled = True
+            if "request" in self.fields:
+                self.fields["request"].disabled = True
 
     def clean(self):
         cleaned = super().clean()
@@ -105,8 +106,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ("mission", "state", "is_locked", "venue")
     list_select_related = ("company", "partner", "mission", "venue")
     search_fields = ("company__legal_name", "partner__name", "partner__short_name")
-    autocomplete_fields = ("venue",)
-    raw_id_fields = ("request",)
+    autocomplete_fields = ("request", "venue")
     actions = ("cancel", "lock", "unlock")
     readonly_fields = ("state", "table", "uid", "sequence")
 
@@ -482,7 +482,7 @@ class MissionWithMatchmakingAdmin(_MissionAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None:
-            fieldsets.insert(1, (_("Matchmaking"), {"fields": ("matchmaking",)}))
+            fieldsets.insert(1, (_("Meetings and scheduling"), {"fields": ("matchmaking",)}))
         return fieldsets
 
     @admin.display(description=_("B2B meetings"))

@@ -15,6 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cepex_portal.models import LoginLink, User
+from matchmaking.enums import RequestState, RunState
+from matchmaking.models import (
+    CalendarFeed,
+    MeetingGrid,
+    MeetingNotification,
+    PartnerAvailability,
+    ScheduleRun,
+)
+from matchmaking.services.links import link_issue
 from missions.enums import Objective
 from missions.models import ApplicationObjective, HeldApplication
 from partners.enums import ClaimStatus, KeyFigureKind
@@ -23,6 +32,8 @@ from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
     ContactFactory,
+    MeetingFactory,
+    MeetingRequestFactory,
     MissionFactory,
     MissionPartnerFactory,
     PartnerOrganisationFactory,
@@ -37,7 +48,7 @@ from tests.factories import (
 from tests.queries import page_queries
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
-PORTAL_APPS = {"cepex_portal", "partners", "missions"}
+PORTAL_APPS = {"cepex_portal", "partners", "missions", "matchmaking"}
 
 
 def _admin_url(model, view: str, *args) -> str:
@@ -86,6 +97,34 @@ def build_world(n: int = 0) -> dict:
         consent_text_version="v1",
         consent_at=timezone.now(),
     )
+    meeting_request = MeetingRequestFactory(
+        mission=mission,
+        company=company,
+        partner=partner,
+        state=RequestState.SENT,
+        sent_at=timezone.now(),
+        motivation="Vaccines",
+    )
+    link = link_issue(mission=mission, partner=partner)
+    PartnerAvailability.objects.create(
+        mission=mission, partner=partner, day=mission.starts_on, is_available=False
+    )
+    MeetingGrid.objects.create(mission=mission, meeting_venue=venue)
+    meeting = MeetingFactory(request=meeting_request, venue=venue)
+    MeetingNotification.objects.create(
+        meeting=meeting,
+        sequence=0,
+        recipient=f"contact{n}@alpha.example",
+        side="company",
+        change="confirmed",
+        language="fr",
+        sent_at=timezone.now(),
+    )
+    CalendarFeed.objects.create(company=company)
+    CalendarFeed.objects.create(partner_link=link)
+    ScheduleRun.objects.create(
+        mission=mission, state=RunState.DONE, result={"meetings": [], "unscheduled": []}
+    )
     return {"company": company, "mission": mission, "application": application}
 
 
@@ -112,8 +151,10 @@ def test_admin_pages_any_model_superuser_gets_200(client, superuser, world, mode
 
 @pytest.mark.parametrize(
     ("model", "model_admin"),
-    [(m, a) for m, a in REGISTERED if m._meta.app_label in {"partners", "missions"}],
-    ids=[m._meta.label for m, _ in REGISTERED if m._meta.app_label in {"partners", "missions"}],
+    [(m, a) for m, a in REGISTERED if m._meta.app_label in PORTAL_APPS - {"cepex_portal"}],
+    ids=[
+        m._meta.label for m, _ in REGISTERED if m._meta.app_label in PORTAL_APPS - {"cepex_portal"}
+    ],
 )
 def test_admin_pages_any_model_manager_views_without_editing(
     client, manager, world, model, model_admin

@@ -301,7 +301,6 @@ def partner_link(world):
     return PartnerLink.objects.create(mission=world.mission, partner=world.biopark)
 
 
-@pytest.mark.urls("tests.portal.agenda_urls")
 def test_partner_agenda_page_its_meetings_private(client, world, partner_link):
     client.cookies[LANGUAGE_COOKIE] = "en"
 
@@ -319,7 +318,6 @@ def test_partner_agenda_page_its_meetings_private(client, world, partner_link):
     assert reverse("partner:agenda_pdf", args=[partner_link.token]) in text
 
 
-@pytest.mark.urls("tests.portal.agenda_urls")
 def test_partner_agenda_pdf_private(client, world, partner_link):
     response = client.get(reverse("partner:agenda_pdf", args=[partner_link.token]))
 
@@ -328,7 +326,6 @@ def test_partner_agenda_pdf_private(client, world, partner_link):
     _private(response)
 
 
-@pytest.mark.urls("tests.portal.agenda_urls")
 def test_partner_calendar_feed_made_on_demand_and_serves_its_meetings(client, world, partner_link):
     response = client.post(
         reverse("partner:calendar_feed", args=[partner_link.token]), {"action": "create"}
@@ -344,7 +341,6 @@ def test_partner_calendar_feed_made_on_demand_and_serves_its_meetings(client, wo
     )
 
 
-@pytest.mark.urls("tests.portal.agenda_urls")
 def test_partner_calendar_feed_of_a_revoked_link_is_404(client, world, partner_link):
     client.post(reverse("partner:calendar_feed", args=[partner_link.token]), {"action": "create"})
     feed = CalendarFeed.objects.get(partner_link=partner_link)

@@ -21,8 +21,8 @@ from missions.enums import SEATED_STATUSES, ProgrammeItemKind
 from missions.models import Application, Mission, ProgrammeItem
 from partners.models import Company, Contact, TravelTime, Venue
 
-from .enums import LIVE_MEETING_STATES, MeetingState
-from .models import CalendarFeed, Meeting, PartnerLink
+from ..enums import LIVE_MEETING_STATES, MeetingState
+from ..models import CalendarFeed, Meeting, PartnerLink
 
 COMPANY = "company"
 PARTNER = "partner"
