@@ -6,7 +6,9 @@ return is a formula to a spreadsheet (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0`
 exported text that starts so is written with a leading single quote, OWASP's rule for CSV
 injection: it stays text. :func:`spreadsheet_safe` is the one home of that rule; the
 resources apply it to every exported cell, and :class:`XLSX` writes every text as a text
-cell, never as a formula.
+cell, never as a formula. django-import-export's own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``
+is left off: it only drops a leading ``=`` (changing what staff read, and leaving ``+``, ``-``
+and ``@`` live).
 
 On the way in, staff's files come as their spreadsheet saved them: French Excel writes CSV
 with semicolons in Windows-1252, "Unicode text" is UTF-16 with tabs, others write UTF-8

@@ -73,3 +73,19 @@ def test_csrf_failure_page_follows_the_visitors_language(csrf_client):
 
     page = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in page
+    assert "<h1>تعذّر إرسال الاستمارة</h1>" in page
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_is_french_by_default():
+    client = Client(enforce_csrf_checks=True)  # no language cookie, no Accept-Language
+
+    response = client.post(reverse("partners:login"), {"email": "a@example.com"})
+
+    page = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 403
+    assert '<html lang="fr"' in page
+    assert "<title>Le formulaire n'a pas pu être envoyé" in page
+    assert "<h1>Le formulaire n'a pas pu être envoyé</h1>" in page
+    assert "autorisez les cookies pour ce site." in page
+    assert "Revenez en arrière, rechargez la page et envoyez à nouveau le formulaire." in page

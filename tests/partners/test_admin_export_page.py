@@ -72,3 +72,14 @@ def test_export_page_post_still_returns_the_file(client, staff):
     assert response["Content-Disposition"].startswith('attachment; filename="Company-')
     [row] = csv.DictReader(io.StringIO(response.content.decode()))
     assert (row["tax_id"], row["legal_name"]) == ("1234567A", "Alpha Pharma SA")
+
+
+def test_export_page_is_french_by_default(client, staff):
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:partners_company_export"))
+
+    page = response.content.decode()
+    assert "Cet export contiendra les champs suivants : " in page
+    assert 'for="select-all-toggle-0">Tout sélectionner</label>' in page
+    assert '<input type="submit" class="default" value="Envoyer">' in page

@@ -195,3 +195,20 @@ def test_company_import_line_with_too_many_cells_is_named(staff_client):
         in preview.content.decode()
     )
     assert Company.objects.count() == 0
+
+
+def test_company_import_messages_are_in_the_staffs_language(staff_client):
+    staff_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    missing = _preview(staff_client, b"legal_name\r\nAlpha Pharma SA\r\n")
+    unreadable = _preview(staff_client, b"PK\x03\x04\x14\x00\x06\x00\x08\x00")
+
+    _assert_no_traceback(missing)
+    _assert_no_traceback(unreadable)
+    assert (
+        "Le fichier n&#x27;a pas de colonne tax_id, qui distingue les lignes. Sa première ligne "
+        f"doit nommer les colonnes : {COMPANY_COLUMNS}."
+    ) in missing.content.decode()
+    assert (
+        "Ce fichier n&#x27;a pas pu être lu. Enregistrez-le depuis votre tableur en CSV"
+    ) in unreadable.content.decode()
