@@ -130,7 +130,7 @@ def meeting_place(
     a double booking that a concurrent edit would cause.
     """
     request = (
-        MeetingRequest.objects.select_for_update()
+        MeetingRequest.objects.select_for_update(of=("self",))
         .select_related("mission", "company", "partner__venue")
         .get(pk=request.pk)
     )

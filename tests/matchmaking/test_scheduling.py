@@ -364,48 +364,75 @@ def test_meeting_move_and_cancel_bump_the_calendar_revision(busy_mission):
     assert cancelled.state == MeetingState.CANCELLED
 
 
-@requires_postgres
-@pytest.mark.django_db(transaction=True)
-def test_meeting_place_concurrent_double_booking_one_wins(busy_mission):
-    # Two staff place two requests of one company at the same time: the checks of both pass
-    # before either writes; the database's exclusion constraint lets only one through.
-    company = busy_mission.meeting_requests.first().company
-    first, second = list(busy_mission.meeting_requests.filter(company=company))
-    barrier = threading.Barrier(2)
-    outcomes = []
+def _together(*calls) -> list[object]:
+    """Run each call in its own thread, released at once; what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
 
-    def place(request):
+    def run(index, call):
         try:
-            import matchmaking.services.meetings as meetings
-
-            check = meetings.meeting_check
-
-            def slow_check(**kwargs):
-                check(**kwargs)
-                barrier.wait(timeout=10)
-
-            meetings.meeting_check = slow_check
-            try:
-                meeting_place(
-                    request=request, starts_at=_at("09:00"), venue=request.partner.venue, by=None
-                )
-            finally:
-                meetings.meeting_check = check
-            outcomes.append("placed")
-        except (ValidationError, threading.BrokenBarrierError) as exc:
-            outcomes.append(getattr(exc, "code", "barrier"))
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except Exception as exc:  # reported to the test thread
+            outcomes[index] = exc
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=place, args=(r,)) for r in (first, second)]
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
+    return outcomes
 
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_meeting_place_two_staff_at_once_one_wins_the_other_is_told(busy_mission):
+    company = busy_mission.meeting_requests.first().company
+    first, second = list(busy_mission.meeting_requests.filter(company=company))
+
+    outcomes = _together(
+        *(
+            lambda r=r: meeting_place(
+                request=r, starts_at=_at("09:00"), venue=r.partner.venue, by=None
+            )
+            for r in (first, second)
+        )
+    )
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Meeting", "ValidationError"]
     assert Meeting.objects.live().filter(company=company).count() == 1
-    assert sorted(outcomes)[0] in {"concurrent", "barrier", "placed"}
-    assert outcomes.count("placed") == 1
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_meeting_overlap_written_at_once_past_the_checks_database_refuses_one(busy_mission):
+    # Two writes that skip the services' checks (a bug, a script): the exclusion constraint
+    # still lets only one of them in.
+    from django.db import IntegrityError, transaction
+
+    company = busy_mission.meeting_requests.first().company
+    requests = list(busy_mission.meeting_requests.filter(company=company))
+
+    def write(request):
+        with transaction.atomic():
+            return Meeting.objects.create(
+                request=request,
+                mission=busy_mission,
+                company=company,
+                partner=request.partner,
+                venue=request.partner.venue,
+                starts_at=_at("09:00"),
+                ends_at=_at("09:30"),
+                state=MeetingState.CONFIRMED,
+            )
+
+    outcomes = _together(*(lambda r=r: write(r) for r in requests))
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["IntegrityError", "Meeting"]
+    assert isinstance(next(o for o in outcomes if not isinstance(o, Meeting)), IntegrityError)
+    assert Meeting.objects.live().filter(company=company).count() == 1
 
 
 # --- Commands -----------------------------------------------------------------------------------
