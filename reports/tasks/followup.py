@@ -1,0 +1,3 @@
+"""Celery tasks of reports: followup."""
+
+__all__: list[str] = []

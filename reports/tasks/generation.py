@@ -1,0 +1,3 @@
+"""Celery tasks of reports: generation."""
+
+__all__: list[str] = []
