@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from matchmaking.scheduling import greedy, localsearch
 from matchmaking.scheduling.compiled import Compiled, Schedule, compile_instance
-from matchmaking.scheduling.cpsat import Mode, optimise
+from matchmaking.scheduling.cpsat import Mode, Outcome, optimise
 from matchmaking.scheduling.instance import Instance
 from matchmaking.scheduling.reasons import explain
 from matchmaking.scheduling.solution import Meeting, Solution, Unscheduled
@@ -44,6 +44,7 @@ from matchmaking.scheduling.solution import Meeting, Solution, Unscheduled
 UNITS_PER_SECOND = 0.7
 TRACE = False
 STEP_UNITS = 0.6  # the most one CP-SAT step may spend
+STOP_MARGIN = 0.3  # seconds before the deadline when no new step starts
 MAX_TARGET = 20_000  # options in a neighbourhood, at most
 WHOLE_OPTIONS = 4_000  # an event this small is solved whole first
 WHOLE_UNITS = 3.0  # and may spend that much on it
@@ -65,7 +66,9 @@ class Budget:
         return self.deadline - time.monotonic()
 
     def exhausted(self) -> bool:
-        return self.units <= 0 or self.wall_left() <= 0
+        # A step near the deadline would overrun it while building its model: stop a little
+        # before.
+        return self.units <= 0 or self.wall_left() <= STOP_MARGIN
 
 
 @dataclass
@@ -130,7 +133,8 @@ def solve(
     """
     started_at = time.monotonic() if started_at is None else started_at
     if reserve is None:
-        reserve = min(0.1 * time_limit, 0.2 + 2e-5 * len(instance.requests))
+        # Writing the result, and the process ending, after the search.
+        reserve = min(0.15 * time_limit, 0.3 + 1e-4 * len(instance.requests))
     deadline = started_at + max(time_limit - reserve, 0.0)
     units = UNITS_PER_SECOND * max(time_limit - reserve, 0.0)
     budget = Budget(units=units if work is None else min(units, work), deadline=deadline)
@@ -161,12 +165,19 @@ def solve(
         _search_priority(schedule, budget, budget.units * 0.5, budget.units * 0.3, rng, stats, seed)
         note("priority search", schedule)
 
-    if not budget.exhausted():
-        moves = localsearch.reduce_holes(
-            schedule, max_moves=int(0.15 * budget.units / UNITS_PER_MOVE)
-        )
+    # One-meeting moves, then swaps of two meetings of one participant, while they help.
+    moves_left = int(0.15 * budget.units / UNITS_PER_MOVE)
+    for _ in range(3):
+        if budget.exhausted() or moves_left <= 0:
+            break
+        holes = schedule.holes()
+        moves = localsearch.reduce_holes(schedule, max_moves=moves_left)
+        moves += localsearch.swap_into_holes(schedule, max_moves=max(0, moves_left - moves))
+        moves_left -= moves
         budget.spend(moves * UNITS_PER_MOVE)
-        note("hole local search", schedule)
+        if schedule.holes() >= holes:
+            break
+    note("hole local search", schedule)
     if not budget.exhausted():
         _search_holes(schedule, budget, rng, stats, seed)
         note("hole search", schedule)
@@ -256,6 +267,14 @@ def _window_requests(
     return [r for r in inside if c.req_a[r] in keep or c.req_b[r] in keep][: max(target, 1)]
 
 
+def _cost(c: Compiled, outcome: Outcome) -> float:
+    """Work units of one CP-SAT step: its deterministic time, and building its model (twice
+    as dear with travel: its constraints are many more per option). Travel models also run
+    slower per deterministic second, hence the factor on that too."""
+    factor = 1.5 if c.has_travel else 1.0
+    return factor * (outcome.deterministic_time + UNITS_PER_OPTION * outcome.options)
+
+
 def _whole(schedule: Schedule, budget: Budget, mode: Mode, seed: int, floor: float) -> bool:
     """Solve a small event whole, in one CP-SAT call; True when that proved it optimal."""
     c = schedule.c
@@ -270,7 +289,7 @@ def _whole(schedule: Schedule, budget: Budget, mode: Mode, seed: int, floor: flo
         deterministic_time=max(0.05, min(WHOLE_UNITS, budget.units - floor)),
         wall_time=budget.wall_left(),
     )
-    budget.spend(outcome.deterministic_time + UNITS_PER_OPTION * outcome.options)
+    budget.spend(_cost(c, outcome))
     return outcome.optimal
 
 
@@ -351,7 +370,7 @@ def _search_priority(
             deterministic_time=min(STEP_UNITS, max(0.05, budget.units - last_stop)),
             wall_time=budget.wall_left(),
         )
-        spent = outcome.deterministic_time + UNITS_PER_OPTION * outcome.options
+        spent = _cost(c, outcome)
         budget.spend(spent)
         picker.credit(kind, outcome.after - outcome.before, spent)
         stats.iterations += 1
@@ -438,7 +457,7 @@ def _search_holes(
             deterministic_time=min(STEP_UNITS, max(0.05, budget.units)),
             wall_time=budget.wall_left(),
         )
-        spent = outcome.deterministic_time + UNITS_PER_OPTION * outcome.options
+        spent = _cost(c, outcome)
         budget.spend(spent)
         picker.credit(kind, outcome.before - outcome.after, spent)
         stats.iterations += 1

@@ -56,3 +56,66 @@ def reduce_holes(schedule: Schedule, *, max_moves: int) -> int:
                     if not any(schedule.day_holes(p, d) for d in days):
                         with_holes.discard(p)
     return looked
+
+
+def swap_into_holes(schedule: Schedule, *, max_moves: int) -> int:
+    """Fill a hole of a participant with one of its meetings whose other side is busy there:
+    the two meetings of that other side swap their slots. Returns the swaps looked at.
+
+    For participant ``p`` idle in slot ``h`` between its meetings, and its meeting ``r`` with
+    ``q`` at ``s0``: if ``q`` is in meeting ``m`` at ``h``, moving ``r`` to ``h`` and ``m`` to
+    ``s0`` keeps ``q`` as busy as before and may close ``p``'s hole. Kept when the holes of
+    everyone concerned go down."""
+    c = schedule.c
+    days = range(len(c.day_slots))
+    looked = 0
+    for p in range(c.n_participants):
+        if looked >= max_moves:
+            break
+        if not schedule.count[p]:
+            continue
+        for d in days:
+            if not schedule.day_holes(p, d):
+                continue
+            row = schedule.occ[p]
+            for h in c.day_slots[d]:
+                if row[h] != -1 or not c.available[p][h] or not schedule.day_holes(p, d):
+                    continue
+                for r in list(schedule.meetings_of[p]):
+                    looked += 1
+                    if _try_swap(schedule, p, r, h):
+                        break
+    return looked
+
+
+def _try_swap(schedule: Schedule, p: int, r: int, h: int) -> bool:
+    c = schedule.c
+    if c.locked[r] is not None:
+        return False
+    q = c.req_b[r] if c.req_a[r] == p else c.req_a[r]
+    m = schedule.occ[q][h]
+    if m == -1 or m == r or c.locked[m] is not None or c.length[m] != c.length[r]:
+        return False
+    if h not in c.starts[r] or schedule.start[m] != h:
+        return False
+    s0 = schedule.start[r]
+    if s0 not in c.starts[m]:
+        return False
+    v_r, v_m = schedule.venue[r], schedule.venue[m]
+    people = {c.req_a[r], c.req_b[r], c.req_a[m], c.req_b[m]}
+    touched_days = {c.slot_day[s0], c.slot_day[h]}
+    before = sum(schedule.day_holes(x, d) for x in people for d in touched_days)
+    schedule.remove(r)
+    schedule.remove(m)
+    if schedule.fits(r, h, v_r):
+        schedule.place(r, h, v_r)
+        if schedule.fits(m, s0, v_m):
+            schedule.place(m, s0, v_m)
+            after = sum(schedule.day_holes(x, d) for x in people for d in touched_days)
+            if after < before:
+                return True
+            schedule.remove(m)
+        schedule.remove(r)
+    schedule.place(r, s0, v_r)
+    schedule.place(m, h, v_m)
+    return False
