@@ -3,6 +3,6 @@ day grid and auto-scheduling runs. One module each; this one only imports them s
 register.
 """
 
-from . import feeds, links, meetings, requests, suggestions
+from . import feeds, links, meetings, requests, runs, suggestions
 
-__all__ = ["feeds", "links", "meetings", "requests", "suggestions"]
+__all__ = ["feeds", "links", "meetings", "requests", "runs", "suggestions"]

@@ -1,16 +1,5 @@
-"""Auto-scheduling: the engine (``matchmaking.scheduling``, pure Python) run on a mission.
-
-The adapter reads the mission into the engine's frozen instance: the meeting grid gives the
-slots; the delegation's programme items make everyone who attends them unavailable; partners
-host at their own venue (a partner without premises meets at the grid's meeting venue);
-travel times come from the venues; requests the partner accepted are the requests, with
-their priority as a weight (``PRIORITY_WEIGHTS``); meetings staff locked are locked.
-
-A run (``ScheduleRun``) is queued by staff, executed by a Celery task on the worker (never in
-a request), and records its progress and its proposal in its own row. The preview compares
-the proposal with the meetings of the mission: added, moved, removed, and the reason for
-every request left out; applying it writes all of that in one transaction.
-"""
+"""Scheduling runs: the engine on the worker, the reasons of what it left out, the preview
+and the one-transaction apply."""
 
 from __future__ import annotations
 
@@ -19,34 +8,34 @@ import logging
 import re
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cepex_portal.jobs import enqueue_on_commit
 from matchmaking.scheduling import engine as scheduling_engine
-from matchmaking.scheduling import instance as engine_instance
 from matchmaking.scheduling.solution import Meeting as EngineMeeting
 from matchmaking.scheduling.solution import Reason, ReasonCode, Solution
 from matchmaking.scheduling.validator import check_meetings
-from missions.models import Mission, ProgrammeItem
-from partners.models import TravelTime, Venue
+from missions.models import Mission
+from partners.models import Venue
 
-from ..enums import (
-    LIVE_MEETING_STATES,
-    PRIORITY_WEIGHTS,
+from ...enums import (
     MeetingChange,
     MeetingState,
-    RequestState,
     RunState,
 )
-from ..models import Meeting, MeetingGrid, MeetingRequest, PartnerAvailability, ScheduleRun, Slot
-from .agendas import meeting_notify_change
+from ...models import Meeting, MeetingRequest, ScheduleRun, Slot
+from ..agendas import meeting_notify_change
+from .adapter import (
+    MissionInstance,
+    mission_instance,
+    request_key,
+)
 
 if TYPE_CHECKING:
     from cepex_portal.models import User
@@ -54,205 +43,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _PHASE = re.compile(r"priority (\d+)")
-
-
-def grid_for(*, mission: Mission) -> MeetingGrid:
-    """The mission's meeting grid, made from its dates (9:00 to 18:00, 30-minute slots, a
-    lunch break) the first time it is asked for."""
-    grid, _created = MeetingGrid.objects.get_or_create(
-        mission=mission, defaults={"breaks": [["12:30", "14:00"]]}
-    )
-    return grid
-
-
-# --- Ids of the engine ------------------------------------------------------------------------
-
-
-def company_key(company_id: int) -> str:
-    return f"c{company_id}"
-
-
-def partner_key(partner_id: int) -> str:
-    return f"p{partner_id}"
-
-
-def venue_key(venue_id: int) -> str:
-    return f"v{venue_id}"
-
-
-def request_key(request_id: int) -> str:
-    return f"r{request_id}"
-
-
-def _id_of(key: str) -> int:
-    return int(key[1:])
-
-
-@dataclass
-class MissionInstance:
-    """The engine's instance of a mission, and what its ids stand for."""
-
-    instance: engine_instance.Instance
-    names: dict[str, str]
-    requests: dict[str, MeetingRequest]
-    venues: dict[str, Venue]
-    slots: dict[str, Slot]
-    left_out: dict[str, Reason] = field(default_factory=dict)
-
-
-def _overlapping_slots(slots: list[Slot], start: dt.datetime, end: dt.datetime) -> set[str]:
-    return {slot.id for slot in slots if slot.start < end and slot.end > start}
-
-
-def mission_instance(
-    *,
-    mission: Mission,
-    requests: list[MeetingRequest] | None = None,
-    extra_venues: tuple[Venue, ...] = (),
-) -> MissionInstance:
-    """Read ``mission`` into the engine's instance.
-
-    ``requests`` defaults to the accepted requests and those with a live meeting; the live
-    meetings staff locked are locked in place.
-    """
-    grid = grid_for(mission=mission)
-    slots = grid.slots()
-    if requests is None:
-        requests = _schedulable_requests(mission)
-    meetings = {
-        m.request_id: m for m in Meeting.objects.live().filter(request__in=[r.pk for r in requests])
-    }
-    mission_partners = {
-        mp.organisation_id: mp
-        for mp in mission.mission_partners.select_related("organisation__venue")
-    }
-    names: dict[str, str] = {}
-    venues: dict[str, Venue] = {venue_key(v.pk): v for v in extra_venues}
-    left_out: dict[str, Reason] = {}
-
-    # Programme items: every delegate attends; their host is busy too.
-    items = list(ProgrammeItem.objects.filter(mission=mission))
-    delegation_busy: set[str] = set()
-    host_busy: dict[int, set[str]] = defaultdict(set)
-    for item in items:
-        busy = _overlapping_slots(slots, item.starts_at, item.ends_at)
-        delegation_busy |= busy
-        if item.host_id:
-            host_busy[item.host_id] |= busy
-
-    availability: dict[int, list[PartnerAvailability]] = defaultdict(list)
-    for row in PartnerAvailability.objects.filter(mission=mission):
-        availability[row.partner_id].append(row)
-
-    participants: dict[str, engine_instance.Participant] = {}
-    engine_requests = []
-    for request in requests:
-        company, partner = request.company, request.partner
-        ckey, pkey, rkey = company_key(company.pk), partner_key(partner.pk), request_key(request.pk)
-        names[ckey], names[pkey] = company.legal_name, str(partner)
-        host = partner.venue or grid.meeting_venue
-        if host is None:
-            left_out[rkey] = Reason(
-                ReasonCode.NOTE,
-                note=_("%(partner)s has no premises of its own and the grid has no meeting venue")
-                % {"partner": partner},
-            )
-            continue
-        venues[venue_key(host.pk)] = host
-        names[venue_key(host.pk)] = str(host)
-        participants.setdefault(
-            ckey,
-            engine_instance.Participant(
-                id=ckey, kind="company", unavailable=frozenset(delegation_busy)
-            ),
-        )
-        if pkey not in participants:
-            unavailable = set(host_busy.get(partner.pk, ()))
-            days = {row.day: row for row in availability.get(partner.pk, [])}
-            for slot in slots:
-                row = days.get(slot.day)
-                if row is not None and not row.covers(slot):
-                    unavailable.add(slot.id)
-            mission_partner = mission_partners.get(partner.pk)
-            participants[pkey] = engine_instance.Participant(
-                id=pkey,
-                kind="partner",
-                venue=venue_key(host.pk),
-                unavailable=frozenset(unavailable),
-                max_meetings=mission_partner.max_meetings if mission_partner else None,
-            )
-        lock = None
-        meeting = meetings.get(request.pk)
-        if meeting is not None and meeting.is_locked:
-            start_id = _slot_id(meeting.starts_at, mission)
-            venues[venue_key(meeting.venue_id)] = meeting.venue
-            lock = engine_instance.Lock(slot=start_id, venue=venue_key(meeting.venue_id))
-        engine_requests.append(
-            engine_instance.Request(
-                id=rkey,
-                a=ckey,
-                b=pkey,
-                priority=PRIORITY_WEIGHTS[request.priority],
-                slots=request.length_slots,
-                locked=lock,
-            )
-        )
-
-    travel = _travel(list(venues.values()), grid)
-    instance = engine_instance.Instance(
-        name=mission.slug,
-        slots=tuple(engine_instance.Slot(id=s.id, start=s.start, end=s.end) for s in slots),
-        venues=tuple(engine_instance.Venue(id=key, tables=v.tables) for key, v in venues.items()),
-        travel=tuple(travel),
-        participants=tuple(participants.values()),
-        requests=tuple(engine_requests),
-    )
-    return MissionInstance(
-        instance=instance,
-        names=names,
-        requests={request_key(r.pk): r for r in requests},
-        venues=venues,
-        slots={s.id: s for s in slots},
-        left_out=left_out,
-    )
-
-
-def _schedulable_requests(mission: Mission) -> list[MeetingRequest]:
-    """Requests the partner accepted, and any with a live meeting (staff may have placed one
-    before the answer), with what the adapter reads of them."""
-    return list(
-        MeetingRequest.objects.filter(mission=mission)
-        .filter(Q(state=RequestState.ACCEPTED) | Q(meeting__state__in=LIVE_MEETING_STATES))
-        .select_related("company", "partner__venue")
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def _travel(venues: list[Venue], grid: MeetingGrid) -> list[engine_instance.Travel]:
-    ids = [v.pk for v in venues]
-    known = {
-        (t.from_venue_id, t.to_venue_id): t.minutes
-        for t in TravelTime.objects.filter(from_venue__in=ids, to_venue__in=ids)
-    }
-    travel = []
-    for i, a in enumerate(venues):
-        for b in venues[i + 1 :]:
-            low, high = sorted([a.pk, b.pk])
-            minutes = known.get((low, high))
-            if minutes is None and a.city and a.city.casefold() == b.city.casefold():
-                minutes = grid.same_city_travel_minutes
-            if minutes is not None:
-                travel.append(
-                    engine_instance.Travel(a=venue_key(low), b=venue_key(high), minutes=minutes)
-                )
-    return travel
-
-
-def _slot_id(start: dt.datetime, mission: Mission) -> str:
-    from zoneinfo import ZoneInfo
-
-    return start.astimezone(ZoneInfo(mission.time_zone)).strftime("%Y-%m-%dT%H:%M")
 
 
 # --- Reasons, in the staff's language ---------------------------------------------------------
@@ -338,7 +128,7 @@ def schedule_run_request(
     run = ScheduleRun.objects.create(
         mission=mission, requested_by=by, time_limit_seconds=time_limit, seed=seed
     )
-    from ..tasks.scheduling import schedule_run_task
+    from ...tasks.scheduling import schedule_run_task
 
     enqueue_on_commit(schedule_run_task, run_id=run.pk)
     return run
@@ -632,72 +422,6 @@ def schedule_run_discard(*, run: ScheduleRun, by: User | None) -> ScheduleRun:
     run.state = RunState.DISCARDED
     run.save(update_fields=["state", "updated_at"])
     return run
-
-
-# --- The mission as JSON (the contract of FORMAT.md) -----------------------------------------
-
-
-def instance_as_json(prepared: MissionInstance) -> dict[str, Any]:
-    """The mission's instance in ``b2b-schedule/1`` (with the ``locked`` extension)."""
-    instance = prepared.instance
-    return {
-        "format": "b2b-schedule/1",
-        "name": instance.name,
-        "slots": [
-            {"id": s.id, "start": s.start.isoformat(), "end": s.end.isoformat()}
-            for s in instance.slots
-        ],
-        "venues": [{"id": v.id, "tables": v.tables} for v in instance.venues],
-        "travel_minutes": [{"from": t.a, "to": t.b, "minutes": t.minutes} for t in instance.travel],
-        "participants": [
-            {
-                "id": p.id,
-                "kind": p.kind,
-                **({"venue": p.venue} if p.venue else {}),
-                **({"unavailable": sorted(p.unavailable)} if p.unavailable else {}),
-                **({"max_meetings": p.max_meetings} if p.max_meetings is not None else {}),
-            }
-            for p in instance.participants
-        ],
-        "requests": [
-            {
-                "id": r.id,
-                "a": r.a,
-                "b": r.b,
-                "priority": r.priority,
-                "slots": r.slots,
-                **(
-                    {"locked": {"slot": r.locked.slot, "venue": r.locked.venue}} if r.locked else {}
-                ),
-            }
-            for r in instance.requests
-        ],
-    }
-
-
-def current_solution_as_json(prepared: MissionInstance, mission: Mission) -> dict[str, Any]:
-    """The mission's live meetings as a ``b2b-schedule/1`` solution of ``prepared``."""
-    placed = {
-        request_key(m.request_id): m
-        for m in Meeting.objects.live().filter(mission=mission)
-        if request_key(m.request_id) in prepared.instance.request_by_id
-    }
-    return {
-        "format": "b2b-schedule/1",
-        "meetings": [
-            {
-                "request": key,
-                "slot": _slot_id(meeting.starts_at, mission),
-                "venue": venue_key(meeting.venue_id),
-            }
-            for key, meeting in placed.items()
-        ],
-        "unscheduled": [
-            {"request": r.id, "reason": "not scheduled"}
-            for r in prepared.instance.requests
-            if r.id not in placed
-        ],
-    }
 
 
 def schedule_mission_now(
