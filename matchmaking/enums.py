@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestSource(models.TextChoices):
@@ -37,7 +38,7 @@ class RunState(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done: ready to preview")
     FAILED = "failed", _("Failed")
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", pgettext_lazy("scheduling run", "Applied")
     DISCARDED = "discarded", _("Discarded")
 
 

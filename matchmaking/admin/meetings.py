@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission, ProgrammeItem
@@ -151,12 +151,12 @@ class MeetingAdmin(admin.ModelAdmin):
 
         return CheckedForm
 
-    def _each(self, request, queryset, action, done: str) -> None:
+    def _each(self, request, queryset, action, done) -> None:
         count = 0
         for meeting in queryset:
             action(meeting)
             count += 1
-        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+        self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Cancel the selected meetings"), permissions=["change"])
     def cancel(self, request, queryset):
@@ -164,7 +164,7 @@ class MeetingAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda m: meeting_services.meeting_cancel(meeting=m, by=request.user),
-            gettext("%(count)d meetings cancelled."),
+            lambda n: ngettext("%(count)d meeting cancelled.", "%(count)d meetings cancelled.", n),
         )
 
     @admin.action(description=_("Lock (auto-scheduling leaves them)"), permissions=["change"])
@@ -173,7 +173,7 @@ class MeetingAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda m: meeting_services.meeting_set_locked(meeting=m, locked=True, by=request.user),
-            gettext("%(count)d meetings locked."),
+            lambda n: ngettext("%(count)d meeting locked.", "%(count)d meetings locked.", n),
         )
 
     @admin.action(description=_("Unlock"), permissions=["change"])
@@ -182,7 +182,7 @@ class MeetingAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda m: meeting_services.meeting_set_locked(meeting=m, locked=False, by=request.user),
-            gettext("%(count)d meetings unlocked."),
+            lambda n: ngettext("%(count)d meeting unlocked.", "%(count)d meetings unlocked.", n),
         )
 
     def has_delete_permission(self, request, obj=None) -> bool:

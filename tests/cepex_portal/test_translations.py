@@ -16,21 +16,27 @@ def _unquote(line: str) -> str:
 
 def parse_po(path: Path) -> list[tuple[str, list[str], bool]]:
     """(msgid, msgstrs, fuzzy) for every entry but the header; a small reader for .po files."""
-    entries, msgid, msgstrs, fuzzy, current = [], None, [], False, None
+    entries, msgid, msgstrs, fuzzy, current, context = [], None, [], False, None, None
 
     def flush():
         if msgid:  # the header has an empty msgid
-            entries.append((msgid, msgstrs, fuzzy))
+            # gettext keys an entry with a context as "context\x04msgid"
+            entries.append((f"{context}\x04{msgid}" if context is not None else msgid, msgstrs, fuzzy))
 
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
             flush()
             msgid, msgstrs, fuzzy, current = None, [], True, None
+        elif line.startswith("msgctxt "):
+            flush()
+            fuzzy = fuzzy and msgid is None
+            msgid, msgstrs, context, current = None, [], _unquote(line[8:]), "msgctxt"
         elif line.startswith("msgid "):
-            if current != "flag":
+            if current not in ("flag", "msgctxt"):
                 flush()
                 fuzzy = fuzzy and msgid is None
+                context = None
             msgid, msgstrs, current = _unquote(line[6:]), [], "msgid"
         elif line.startswith("msgid_plural "):
             current = "plural"
@@ -40,11 +46,13 @@ def parse_po(path: Path) -> list[tuple[str, list[str], bool]]:
         elif line.startswith('"'):
             if current == "msgid":
                 msgid += _unquote(line)
+            elif current == "msgctxt":
+                context += _unquote(line)
             elif current == "msgstr":
                 msgstrs[-1] += _unquote(line)
         elif not line:
             flush()
-            msgid, msgstrs, fuzzy, current = None, [], False, None
+            msgid, msgstrs, fuzzy, current, context = None, [], False, None, None
     flush()
     return entries
 

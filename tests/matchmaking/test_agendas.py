@@ -648,7 +648,7 @@ def test_confirmed_meeting_both_sides_get_an_invitation_in_their_language(
         assert str(event["status"]) == "CONFIRMED"
         assert str(event["attendee"]) == f"mailto:{message.to[0]}"
     assert str(_calendar_of(partner).walk("VEVENT")[0]["summary"]) == (
-        "Meeting with Alpha Pharma SA"
+        "Rencontre avec Alpha Pharma SA"
     )
     assert MeetingNotification.objects.filter(sent_at__isnull=False).count() == 2
 

@@ -20,6 +20,12 @@ from tests.queries import page_queries
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _staff_read_english(client):
+    """The page is checked in English, the source language (French is the default)."""
+    client.cookies["django_language"] = "en"
+
+
 @pytest.fixture
 def mission():
     return MissionFactory(title="Wallonie 2017")

@@ -207,7 +207,7 @@ def test_calendar_feed_serves_the_company_meetings_only(client, world):
     _private(response)
     assert _uids(response) == {str(world.with_biopark.uid), str(world.with_biowin.uid)}
     calendar = icalendar.Calendar.from_ical(response.content)
-    assert str(calendar["x-wr-calname"]) == "CEPEX agenda: Alpha Pharma SA"
+    assert str(calendar["x-wr-calname"]) == "Agenda CEPEX : Alpha Pharma SA"
     assert calendar.decoded("refresh-interval") == dt.timedelta(hours=1)
 
 
@@ -337,7 +337,7 @@ def test_partner_calendar_feed_made_on_demand_and_serves_its_meetings(client, wo
     assert _uids(response) == {str(world.with_biopark.uid), str(world.of_b.uid)}
     calendar = icalendar.Calendar.from_ical(response.content)
     assert str(calendar["x-wr-calname"]) == (
-        "CEPEX agenda: BioPark Charleroi, Wallonie biotech 2027"
+        "Agenda CEPEX : BioPark Charleroi, Wallonie biotech 2027"
     )
 
 
