@@ -21,7 +21,8 @@ def parse_po(path: Path) -> list[tuple[str, list[str], bool]]:
     def flush():
         if msgid:  # the header has an empty msgid
             # gettext keys an entry with a context as "context\x04msgid"
-            entries.append((f"{context}\x04{msgid}" if context is not None else msgid, msgstrs, fuzzy))
+            key = f"{context}\x04{msgid}" if context is not None else msgid
+            entries.append((key, msgstrs, fuzzy))
 
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
