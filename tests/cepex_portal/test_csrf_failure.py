@@ -80,7 +80,7 @@ def test_csrf_failure_page_follows_the_visitors_language(csrf_client):
 def test_csrf_failure_page_is_french_by_default():
     client = Client(enforce_csrf_checks=True)  # no language cookie, no Accept-Language
 
-    response = client.post(reverse("partners:login"), {"email": "a@example.com"})
+    response = client.post(reverse("space:login"), {"email": "a@example.com"})
 
     page = response.content.decode().replace("&#x27;", "'")
     assert response.status_code == 403
@@ -88,4 +88,4 @@ def test_csrf_failure_page_is_french_by_default():
     assert "<title>Le formulaire n'a pas pu être envoyé" in page
     assert "<h1>Le formulaire n'a pas pu être envoyé</h1>" in page
     assert "autorisez les cookies pour ce site." in page
-    assert "Revenez en arrière, rechargez la page et envoyez à nouveau le formulaire." in page
+    assert "Revenez en arrière, rechargez la page et renvoyez le formulaire." in page

@@ -80,6 +80,6 @@ def test_export_page_is_french_by_default(client, staff):
     response = client.get(reverse("admin:partners_company_export"))
 
     page = response.content.decode()
-    assert "Cet export contiendra les champs suivants : " in page
+    assert "Cet export comprendra les champs suivants : " in page
     assert 'for="select-all-toggle-0">Tout sélectionner</label>' in page
-    assert '<input type="submit" class="default" value="Envoyer">' in page
+    assert '<input type="submit" class="default" value="Valider">' in page

@@ -206,9 +206,9 @@ def test_company_import_messages_are_in_the_staffs_language(staff_client):
     _assert_no_traceback(missing)
     _assert_no_traceback(unreadable)
     assert (
-        "Le fichier n&#x27;a pas de colonne tax_id, qui distingue les lignes. Sa première ligne "
-        f"doit nommer les colonnes : {COMPANY_COLUMNS}."
+        "Le fichier n&#x27;a pas de colonne tax_id, qui permet de distinguer les lignes. "
+        f"Sa première ligne doit nommer les colonnes : {COMPANY_COLUMNS}."
     ) in missing.content.decode()
     assert (
-        "Ce fichier n&#x27;a pas pu être lu. Enregistrez-le depuis votre tableur en CSV"
+        "Ce fichier n&#x27;a pas pu être lu. Enregistrez-le depuis votre tableur au format"
     ) in unreadable.content.decode()

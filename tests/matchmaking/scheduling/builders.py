@@ -16,13 +16,9 @@ TZ = timezone(timedelta(hours=2))
 
 
 def examples_dir() -> Path:
-    """The shared examples sit beside the repository (``../shared``) in every work tree and
-    CI clone."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "scheduling" / "examples"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("shared/scheduling/examples not found beside the repository")
+    """The examples of the JSON contract (``shared/scheduling/examples``), copied into the
+    repository so that a clone anywhere runs them."""
+    return Path(__file__).resolve().parent / "examples"
 
 
 def slots(count: int, *, day: int = 0, start_hour: int = 9, minutes: int = 30) -> list[dict]:
