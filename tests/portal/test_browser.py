@@ -98,7 +98,10 @@ def test_visitor_applies_from_home_page_on_a_phone(
     assert page.locator("html").get_attribute("lang") == language
 
     page.click(f"a[href='/missions/{open_mission.slug}/']")
+    page.wait_for_url(f"**/missions/{open_mission.slug}/")
     page.click(f"a[href='/missions/{open_mission.slug}/interest/']")
+    page.wait_for_url(f"**/missions/{open_mission.slug}/interest/")
+    page.wait_for_load_state("load")
     # Nothing on the form is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _fill_and_submit(page, tax_id="1234567A/A/M/000", email=f"leila-{language}@carthage.example")
