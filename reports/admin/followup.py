@@ -72,6 +72,7 @@ class MeetingOutcomeForm(forms.ModelForm):
             return cleaned
         try:
             outcome_check(
+                side=OutcomeSide.STAFF,
                 attendance=cleaned["attendance"],
                 interest=cleaned.get("interest") or "",
                 next_step=(cleaned.get("next_step") or "").strip(),

@@ -127,12 +127,15 @@ def outcome_refused(*, meeting: Meeting, now: dt.datetime | None = None) -> Vali
     return None
 
 
-def outcome_check(*, attendance: str, interest: str, next_step: str) -> None:
-    """Raise a ValidationError by field unless the answer is one we can record."""
+def outcome_check(*, side: str, attendance: str, interest: str, next_step: str) -> None:
+    """Raise a ValidationError by field unless the answer is one we can record. The company
+    and the partner say how interested they are in a meeting that took place; staff may only
+    confirm that it did (they sign the attendance sheet, the two sides speak for themselves).
+    """
     errors: dict[str, str] = {}
     if attendance not in Attendance.values:
         errors["attendance"] = _("Say whether the meeting took place.")
-    elif attendance == Attendance.HELD and not interest:
+    elif attendance == Attendance.HELD and not interest and side != OutcomeSide.STAFF:
         errors["interest"] = _("Say how interested you are in going further.")
     if interest and interest not in InterestLevel.values:
         errors["interest"] = _("Choose one of the interest levels offered.")
@@ -166,7 +169,7 @@ def outcome_record(
     if refused is not None:
         raise refused
     next_step = next_step.strip()
-    outcome_check(attendance=attendance, interest=interest, next_step=next_step)
+    outcome_check(side=side, attendance=attendance, interest=interest, next_step=next_step)
     if attendance == Attendance.NO_SHOW:
         interest = ""  # nothing was said: there is no interest to speak of
     outcome, _created = MeetingOutcome.objects.update_or_create(
