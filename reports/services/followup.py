@@ -140,7 +140,7 @@ def outcome_check(*, side: str, attendance: str, interest: str, next_step: str) 
     if interest and interest not in InterestLevel.values:
         errors["interest"] = _("Choose one of the interest levels offered.")
     if len(next_step) > 500:
-        errors["next_step"] = _("Keep the next step under 500 characters.")
+        errors["next_step"] = _("Keep the next step to at most 500 characters.")
     if errors:
         raise ValidationError(errors)
 
@@ -299,7 +299,7 @@ def lead_check(
         values[name] = (values.get(name) or "").strip()
     for name, limit in _TEXT_LIMITS.items():
         if len(values[name]) > limit:
-            errors[name] = _("Keep this under %(limit)d characters.") % {"limit": limit}
+            errors[name] = _("Keep this to at most %(limit)d characters.") % {"limit": limit}
 
     stage = values["stage"]
     current = lead.stage if lead is not None else None
@@ -417,7 +417,7 @@ def _event(*, lead: Lead, stage_from: str, side: str, by: User | None, note: str
 def _check_note(note: str) -> str:
     note = note.strip()
     if len(note) > 500:
-        raise ValidationError({"note": _("Keep the note under 500 characters.")})
+        raise ValidationError({"note": _("Keep the note to at most 500 characters.")})
     return note
 
 
