@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import agendas
+from ..views import agendas, leads
 from ..views import partner as views
 
 app_name = "partner"
@@ -21,6 +21,17 @@ urlpatterns = [
         "<str:token>/agenda.pdf",
         views.partner_link_required(agendas.partner_agenda_pdf),
         name="agenda_pdf",
+    ),
+    # What came of the partner's meetings, once they have ended.
+    path(
+        "<str:token>/meetings/",
+        views.partner_link_required(leads.partner_outcomes),
+        name="outcomes",
+    ),
+    path(
+        "<str:token>/meetings/<int:pk>/outcome/",
+        views.partner_link_required(leads.partner_outcome),
+        name="outcome",
     ),
     path(
         "<str:token>/calendar/",

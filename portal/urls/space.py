@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import agendas
+from ..views import agendas, leads
 from ..views import space as views
 
 app_name = "space"
@@ -22,5 +22,8 @@ urlpatterns = [
     path("agenda/", agendas.company_agenda, name="agenda"),
     path("agenda/calendar/", agendas.company_calendar_feed, name="calendar_feed"),
     path("agenda/<slug:slug>/agenda.pdf", agendas.company_agenda_pdf, name="agenda_pdf"),
-    path("leads/", views.leads, name="leads"),
+    path("leads/", leads.company_leads_page, name="leads"),
+    path("leads/<int:pk>/", leads.company_lead_update, name="lead_update"),
+    path("leads/meetings/<int:pk>/outcome/", leads.company_outcome, name="outcome"),
+    path("leads/update/<str:token>/", leads.lead_reminder, name="lead_reminder"),
 ]

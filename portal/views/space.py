@@ -286,13 +286,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @company_member_required
-@require_http_methods(["GET"])
-def leads(request: HttpRequest) -> HttpResponse:
-    """A representative: what came of their meetings. Comes with the follow-up pipeline."""
-    return render(request, "portal/space/leads.html", {"section": "leads"})
-
-
-@company_member_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """A representative: update their company's application while the mission takes them."""

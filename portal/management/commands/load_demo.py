@@ -16,6 +16,7 @@ from cepex_portal.demo import DemoWriter
 from matchmaking import demo as matchmaking_demo
 from missions import demo as missions_demo
 from partners import demo as partners_demo
+from reports import demo as reports_demo
 
 
 @transaction.atomic
@@ -31,6 +32,7 @@ def load_demo(*, today=None) -> dict[str, int]:
         **ground.counts,
         **missions_demo.load(writer=writer, ground=ground, today=today or timezone.localdate()),
         **matchmaking_demo.load(writer=writer, ground=ground),
+        **reports_demo.load(writer=writer, ground=ground),
     }
     return {**counts, "created": writer.created, "updated": writer.updated}
 
@@ -47,7 +49,8 @@ class Command(BaseCommand):
             "Demo data loaded: {missions} missions, {companies} companies, {partners} partner "
             "organisations, {venues} venues, {programme_items} programme items, "
             "{applications} applications, {meeting_requests} meeting requests, {meetings} "
-            "meetings ({created} rows created, {updated} updated).".format(**counts)
+            "meetings ({held} held, {no_show} no-show), {meeting_outcomes} meeting outcomes, "
+            "{leads} leads ({created} rows created, {updated} updated).".format(**counts)
         )
         self.stdout.write(
             "A demo company representative: developpement@pole-sidithabet.example (ask for a "

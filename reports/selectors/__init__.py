@@ -1,0 +1,1 @@
+"""Reads of reports, one module per subject; import from the module itself."""
