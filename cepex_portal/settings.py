@@ -128,6 +128,8 @@ EMAIL_VERIFICATION_MAX_AGE_DAYS = env.int("EMAIL_VERIFICATION_MAX_AGE_DAYS", def
 CLAIM_DECISION_MAX_AGE_DAYS = env.int("CLAIM_DECISION_MAX_AGE_DAYS", default=14)
 # Links that let a partner answer the meeting requests of a mission (staff can revoke them).
 PARTNER_LINK_MAX_AGE_DAYS = env.int("PARTNER_LINK_MAX_AGE_DAYS", default=60)
+# The one-time link of a lead reminder e-mail, in days from sending.
+LEAD_REMINDER_LINK_MAX_AGE_DAYS = env.int("LEAD_REMINDER_LINK_MAX_AGE_DAYS", default=30)
 
 # --- Internationalisation -------------------------------------------------------------------
 
@@ -216,6 +218,13 @@ CELERY_BEAT_SCHEDULE = {
     "purge-login-links": {
         "task": "cepex_portal.purge_login_links",
         "schedule": crontab(hour=3, minute=17),
+    },
+    # Ask companies for news of their open leads 30, 90 and 180 days after a mission.
+    "lead-reminders": {"task": "reports.lead_reminders", "schedule": crontab(hour=8, minute=5)},
+    # Each owner at the agency gets the list of their overdue follow-up actions.
+    "overdue-digests": {
+        "task": "reports.overdue_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
 }
 
