@@ -204,7 +204,9 @@ def _programme_days(
         day += dt.timedelta(days=1)
     entries = [
         ProgrammeEntry(
-            item=item, starts_at=item.starts_at.astimezone(zone), ends_at=item.ends_at.astimezone(zone)
+            item=item,
+            starts_at=item.starts_at.astimezone(zone),
+            ends_at=item.ends_at.astimezone(zone),
         )
         for item in items
     ]
@@ -596,7 +598,9 @@ def _figures(*, mission, seated, partners, requests, meetings, leads, agreements
         Figure(_("Meetings planned"), str(meetings.planned)),
         Figure(_("Meetings held"), str(meetings.held), held_note),
         Figure(_("No-shows"), str(meetings.no_show)),
-        Figure(_("Leads followed up"), str(len(leads)), _("%(open)s still open") % {"open": open_leads}),
+        Figure(
+            _("Leads followed up"), str(len(leads)), _("%(open)s still open") % {"open": open_leads}
+        ),
         Figure(_("Agreements signed"), str(len(agreements))),
     ]
     rows += [
@@ -625,12 +629,14 @@ def report_missions() -> QuerySet[Mission]:
 
 @dataclass
 class ReportCell:
-    """One kind of report in one language: the latest done version, and one under way."""
+    """One kind of report in one language: the latest done version, one under way, and the
+    last attempt when it failed after that version (its error is worth showing)."""
 
     language: str
     language_label: str
     latest: Report | None = None
     active: Report | None = None
+    failed: Report | None = None
 
 
 @dataclass
@@ -680,9 +686,18 @@ def mission_reports(*, missions: list[Mission]) -> list[MissionReports]:
                 cell = cells.get(report.language)
                 if cell is not None and report.state in ACTIVE_STATES and cell.active is None:
                     cell.active = report
-                elif cell is not None and report.state == ReportState.DONE and cell.latest is None:
+                    continue
+                if cell is not None and report.state == ReportState.DONE and cell.latest is None:
                     cell.latest = report
-                elif report.state not in ACTIVE_STATES:
+                    continue
+                if (
+                    cell is not None
+                    and report.state == ReportState.FAILED
+                    and cell.latest is None
+                    and cell.failed is None
+                ):
+                    cell.failed = report
+                if report.state not in ACTIVE_STATES:
                     history.append(report)
             kinds.append(
                 KindReports(

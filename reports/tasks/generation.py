@@ -9,7 +9,7 @@ from ..services.generation import followups_regenerate, report_generate
 
 logger = logging.getLogger(__name__)
 
-__all__: list[str] = ["report_generate_task", "followups_regenerate_task"]
+__all__: list[str] = ["followups_regenerate_task", "report_generate_task"]
 
 # An OSError (a full disk, a file that cannot be read, a lost NFS mount) may pass: retried
 # with growing pauses; anything else (a bug in a template or in the data) would fail the
