@@ -647,6 +647,11 @@ class KindReports:
     history: list[Report] = field(default_factory=list)
     older: int = 0
 
+    @property
+    def versions(self) -> int:
+        """Earlier versions in all: those listed and the older ones."""
+        return len(self.history) + self.older
+
 
 @dataclass
 class MissionReports:

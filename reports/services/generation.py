@@ -160,20 +160,20 @@ class _LayoutProgress(logging.Handler):
 
 @contextlib.contextmanager
 def _layout_progress(on_progress: Progress | None) -> Iterator[None]:
-    if on_progress is None:
-        yield
-        return
+    """While WeasyPrint renders: its line per page goes to ``on_progress`` (when given), not
+    to the log of the worker or the console of ``build_report``."""
     progress_logger = logging.getLogger("weasyprint.progress")
-    handler = _LayoutProgress(on_progress)
+    handler = _LayoutProgress(on_progress) if on_progress is not None else None
     level, propagate = progress_logger.level, progress_logger.propagate
-    # Its page-by-page lines are for us, not for the worker's log.
-    progress_logger.setLevel(logging.INFO)
     progress_logger.propagate = False
-    progress_logger.addHandler(handler)
+    if handler is not None:
+        progress_logger.setLevel(logging.INFO)
+        progress_logger.addHandler(handler)
     try:
         yield
     finally:
-        progress_logger.removeHandler(handler)
+        if handler is not None:
+            progress_logger.removeHandler(handler)
         progress_logger.setLevel(level)
         progress_logger.propagate = propagate
 

@@ -178,7 +178,7 @@ def build_world() -> SimpleNamespace:
     )
     held = _meeting(mission, medis, biopark, gosselies, at(13, 9), MeetingState.HELD)
     missed = _meeting(mission, medis, biowin, brussels, at(13, 11), MeetingState.NO_SHOW)
-    confirmed = _meeting(mission, hedi, biopark, gosselies, at(13, 9), MeetingState.CONFIRMED, 2)
+    confirmed = _meeting(mission, hedi, biopark, gosselies, at(13, 10), MeetingState.CONFIRMED)
     cancelled = _meeting(mission, hedi, biowin, brussels, at(14, 9), MeetingState.CANCELLED)
     MeetingOutcomeFactory(meeting=held, side=OutcomeSide.COMPANY, interest=InterestLevel.HIGH)
     MeetingOutcomeFactory(meeting=held, side=OutcomeSide.PARTNER, interest=InterestLevel.MEDIUM)
