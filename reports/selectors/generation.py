@@ -138,6 +138,15 @@ class PartnerProfile:
 
 
 @dataclass(frozen=True)
+class AgendaPage:
+    """A company's agenda in the dossier, and who attends for it."""
+
+    company: object
+    contact: Contact | None
+    agenda: Agenda
+
+
+@dataclass(frozen=True)
 class VenueInfo:
     venue: Venue
     hosts: list[str]
@@ -167,7 +176,7 @@ class Dossier:
     days: list[ProgrammeDay]
     delegation: list[DelegateProfile]
     partners: list[PartnerProfile]
-    agendas: list[Agenda]
+    agendas: list[AgendaPage]
     venues: list[VenueInfo]
     travel: list[TravelRow]
     delegation_contacts: list[ContactRow]
@@ -321,7 +330,13 @@ def dossier_data(*, mission: Mission, on_agenda=None) -> Dossier:
 
     agendas = []
     for done, application in enumerate(applications, start=1):
-        agendas.append(agenda_for_company(company=application.company, mission=mission))
+        agendas.append(
+            AgendaPage(
+                company=application.company,
+                contact=application.contact,
+                agenda=agenda_for_company(company=application.company, mission=mission),
+            )
+        )
         if on_agenda is not None:
             on_agenda(done, len(applications))
 

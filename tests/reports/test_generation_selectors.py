@@ -206,11 +206,12 @@ def test_dossier_delegation_partners_agendas_venues_and_contacts(world):
     assert biopark.mission_partner.is_host
     assert biopark.meetings == 2
     assert [contact.full_name for contact in data.partners[1].contacts] == ["Claire Dubois"]
-    assert [agenda.owner_name for agenda in data.agendas] == [
+    assert [page.agenda.owner_name for page in data.agendas] == [
         "Laboratoires Pharmaceutiques Hédi SA",
         "Société Médicale de Sfax",
     ]
-    assert [len(agenda.meetings) for agenda in data.agendas] == [1, 1]
+    assert [page.contact.full_name for page in data.agendas][1] == "Amira Ben Salah"
+    assert [len(page.agenda.meetings) for page in data.agendas] == [1, 1]
     assert [info.venue for info in data.venues] == [world.brussels, world.gosselies]
     assert [info.hosts for info in data.venues] == [["BioWin"], ["BioPark Charleroi"]]
     assert [(row.minutes) for row in data.travel] == [20]
