@@ -367,8 +367,8 @@ def _cpu() -> str:
 
 def _commit() -> str:
     try:
-        return subprocess.run(  # noqa: S603, S607
-            ["git", "rev-parse", "--short", "HEAD"],
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
             cwd=ROOT,
             check=True,
             capture_output=True,
