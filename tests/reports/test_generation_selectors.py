@@ -311,3 +311,16 @@ def test_mission_reports_history_is_cut_and_counts_the_rest():
 
     followup = row.kinds[1]
     assert (len(followup.history), followup.older) == (HISTORY_SHOWN, 2)
+
+
+def test_html_typed_text_keeps_its_own_direction(world):
+    world.mission.objectives = "Trouver des partenaires."
+    world.mission.save()
+    world.medis.description = "مختبر السلام للأدوية."
+    world.medis.save()
+
+    arabic = report_html(mission=world.mission, kind="dossier", language="ar")
+    english = report_html(mission=world.mission, kind="dossier", language="en")
+
+    assert '<div class="text" dir="ltr"><p>Trouver des partenaires.</p></div>' in arabic
+    assert '<div class="text" dir="rtl"><p>مختبر السلام للأدوية.</p></div>' in english
