@@ -415,7 +415,9 @@ def main() -> None:
         started = time.perf_counter()
         build_mission()
         print(f"mission built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        vendor = f"{connection.vendor} {connection.Database.__name__}"
+        vendor = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(
+            connection.vendor, connection.vendor
+        )
         if connection.vendor == "sqlite":
             version = connection.Database.sqlite_version
         else:
