@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -60,8 +61,16 @@ def local_url_fetcher():
     return _fetcher_class()()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render an HTML document to PDF bytes, with local static files only.
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A rendered document: its bytes and how many pages it has."""
+
+    data: bytes
+    pages: int
+
+
+def render_pdf(html: str) -> RenderedPdf:
+    """Render an HTML document to PDF, with local static files only, and count its pages.
 
     WeasyPrint is imported here, not at module level: it loads Pango and friends, which only
     the processes that render PDFs need.
@@ -70,5 +79,10 @@ def html_to_pdf(html: str) -> bytes:
 
     document = weasyprint.HTML(
         string=html, base_url=static_base_url(), url_fetcher=local_url_fetcher()
-    )
-    return document.write_pdf()
+    ).render()
+    return RenderedPdf(data=document.write_pdf(), pages=len(document.pages))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML document to PDF bytes, with local static files only."""
+    return render_pdf(html).data

@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.overdue_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # The follow-up report of every mission that ended, made again on the first of the month.
+    "regenerate-followup-reports": {
+        "task": "reports.regenerate_followups",
+        "schedule": crontab(day_of_month=1, hour=4, minute=7),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

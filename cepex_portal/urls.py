@@ -12,5 +12,6 @@ urlpatterns = [
     path("company/", include("portal.urls.space")),
     path("partner/", include("portal.urls.partner")),
     path("calendar/", include("portal.urls.feeds")),
+    path("reports/", include("portal.urls.reports")),
     path("", include("portal.urls.public")),
 ]

@@ -5,7 +5,8 @@ Frozen dataclasses in (:class:`Instance`, read from the ``b2b-schedule/1`` JSON 
 checks any solution against every rule of the contract. See ``docs/scheduling.md``.
 """
 
-from matchmaking.scheduling.engine import Result, solve
+from typing import Any
+
 from matchmaking.scheduling.instance import (
     Instance,
     InstanceError,
@@ -58,3 +59,13 @@ __all__ = [
     "validate",
     "write_solution",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The solver brings OR-Tools (about 50 MB) into the process: loaded on first use, so that
+    # reading instances and validating solutions (the web, a worker making PDFs) stay light.
+    if name in ("Result", "solve"):
+        from matchmaking.scheduling import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,3 +1,41 @@
-"""Celery tasks of reports: generation."""
+"""Celery tasks of reports: generation (thin: ids in, ``services.generation`` does the work)."""
 
-__all__: list[str] = []
+import logging
+
+from celery import shared_task
+
+from ..models import Report
+from ..services.generation import followups_regenerate, report_generate
+
+logger = logging.getLogger(__name__)
+
+__all__: list[str] = ["followups_regenerate_task", "report_generate_task"]
+
+# An OSError (a full disk, a file that cannot be read, a lost NFS mount) may pass: retried
+# with growing pauses; anything else (a bug in a template or in the data) would fail the
+# same way again, so the report fails at once with its error (the service records it).
+REPORT_RETRY_OPTIONS = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 4,
+}
+
+
+# acks_late: a worker that dies mid-render leaves the message to another; the service makes
+# only a queued report, so a redelivered message does nothing twice.
+@shared_task(name="reports.generate", bind=True, acks_late=True, **REPORT_RETRY_OPTIONS)
+def report_generate_task(self, *, report_id: int) -> None:
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        logger.warning("report %s vanished before generation", report_id)
+        return
+    # The last attempt records a transient error as a failure instead of queuing again.
+    report_generate(report=report, may_retry=self.request.retries < self.max_retries)
+
+
+@shared_task(name="reports.regenerate_followups")
+def followups_regenerate_task() -> None:
+    """Beat, monthly: queue the follow-up report of every mission that ended."""
+    followups_regenerate()

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cepex_portal.jobs import enqueue_on_commit
-from matchmaking.scheduling import engine as scheduling_engine
 from matchmaking.scheduling.solution import Meeting as EngineMeeting
 from matchmaking.scheduling.solution import Reason, ReasonCode, Solution
 from matchmaking.scheduling.validator import check_meetings
@@ -159,6 +158,10 @@ def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
                 progress=percent,
                 best_priority_total=int(found.group(1)) if found else None,
             )
+
+        # Imported here: the engine brings OR-Tools (about 50 MB) into the process, which
+        # only a worker that schedules needs, not the web nor a worker making PDFs.
+        from matchmaking.scheduling import engine as scheduling_engine
 
         result = scheduling_engine.solve(
             prepared.instance,
