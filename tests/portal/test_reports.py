@@ -3,6 +3,7 @@ download it; what it shows; a fixed number of queries however many missions and 
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
@@ -14,6 +15,13 @@ from tests.queries import page_queries
 from tests.reports.factories_pdfreports import ReportFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Messages are checked in English (French, the default, has its own tests)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 
 INDEX = "/reports/"
 

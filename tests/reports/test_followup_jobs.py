@@ -323,7 +323,11 @@ def test_reminders_two_runs_at_once_send_once(monkeypatch, lead):
 @pytest.fixture
 def owner(db):
     return UserFactory(
-        username="leila", first_name="Leïla", is_staff=True, email="leila@cepex.example"
+        username="leila",
+        first_name="Leïla",
+        is_staff=True,
+        email="leila@cepex.example",
+        language="en",
     )
 
 

@@ -2,6 +2,7 @@
 (staff with the permission), a report's page that follows it while it is made."""
 
 import pytest
+from django.conf import settings
 
 from reports.enums import ReportState
 from reports.models import Report
@@ -79,6 +80,7 @@ def test_generate_page_preselects_the_mission_and_queues_the_report(
 def test_generate_page_same_report_under_way_shows_the_error(client, staff):
     queued = ReportFactory(kind="dossier", language="fr")
     client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     response = client.post(
         GENERATE, {"mission": queued.mission.pk, "kind": "dossier", "language": "fr"}
