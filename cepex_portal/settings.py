@@ -334,7 +334,7 @@ BAD_TOKEN_RATE_LIMIT = env.int("BAD_TOKEN_RATE_LIMIT", default=20)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "cepex_portal.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cepex_portal.ratelimit.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 # The page of a locked-out login, in the visitor's language, with the time left (429).
 AXES_LOCKOUT_CALLABLE = "cepex_portal.views.login_locked_out"
