@@ -4,6 +4,7 @@ CI runs ``check --deploy --fail-level WARNING`` with the production environment 
 ``.ci/production.env``: each of these turns a configuration mistake into a failed check.
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -155,5 +156,33 @@ def proxy_address_is_not_everyone(app_configs, **kwargs):
             hint="Set TRUSTED_PROXY_COUNT to the number of proxies of yours that append to "
             "X-Forwarded-For (usually 1).",
             id="cepex_portal.W006",
+        )
+    ]
+
+
+def _inside(path, folder) -> bool:
+    path, folder = Path(path).resolve(), Path(folder).resolve()
+    return path == folder or folder in path.parents
+
+
+@register(Tags.security, deploy=True)
+def private_files_are_not_static(app_configs, **kwargs):
+    """Uploaded brochures and generated PDFs are private: a MEDIA_ROOT inside a static folder
+    would be served to anyone by WhiteNoise, and a static folder inside MEDIA_ROOT mixes them.
+    """
+    static_folders = [settings.STATIC_ROOT, *settings.STATICFILES_DIRS]
+    clashes = [
+        str(folder)
+        for folder in static_folders
+        if folder and (_inside(settings.MEDIA_ROOT, folder) or _inside(folder, settings.MEDIA_ROOT))
+    ]
+    if not clashes:
+        return []
+    return [
+        Error(
+            f"MEDIA_ROOT ({settings.MEDIA_ROOT}) overlaps the static files ({', '.join(clashes)}):"
+            " private uploads would be served to anyone.",
+            hint="Point MEDIA_ROOT at a folder of its own, outside STATIC_ROOT and static/.",
+            id="cepex_portal.E003",
         )
     ]
