@@ -158,6 +158,8 @@ class Endpoint:
     text_fields: tuple[str, ...] = ()
     token: bool = False
     query: dict[str, str] = field(default_factory=dict)
+    # What makes the form refused whatever else it holds (a choice it cannot be).
+    refuse: Callable[[SimpleNamespace], dict] | None = None
 
 
 def _lead_data(w, **values) -> dict:
@@ -232,6 +234,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ANONYMOUS,
             args=lambda w: [w.mission.slug],
             post=_interest_data,
+            refuse=lambda w: {"governorate": "atlantis"},
             text_fields=(
                 "legal_name",
                 "tax_id",
@@ -251,6 +254,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "space:login",
             ANONYMOUS,
             post=lambda w: {"email": "someone@example.com"},
+            refuse=lambda w: {"email": "not an address"},
             text_fields=("email",),
         ),
         Endpoint("space:login_sent", ANONYMOUS),
@@ -276,6 +280,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 "description": "",
             },
             text_fields=_PROFILE_TEXT,
+            refuse=lambda w: {"governorate": "atlantis"},
         ),
         Endpoint("space:application_detail", REPRESENTATIVE, args=lambda w: [w.application.pk]),
         Endpoint(
@@ -290,6 +295,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 "form-0-motivation": "Vaccines",
             },
             text_fields=("form-0-motivation",),
+            refuse=lambda w: {"form-0-priority": "9"},
         ),
         Endpoint(
             "space:withdraw",
@@ -303,6 +309,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             args=lambda w: [w.application.pk],
             post=lambda w: {"objectives": ["export"], "motivation": "More", "consent": "on"},
             text_fields=("motivation",),
+            refuse=lambda w: {"objectives": ["nonsense"]},
         ),
         Endpoint(
             "space:contact_details",
@@ -315,6 +322,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 "language": "fr",
             },
             text_fields=("first_name", "last_name", "role", "phone"),
+            refuse=lambda w: {"language": "xx"},
         ),
         Endpoint(
             "space:claim_decide_in_space",
@@ -339,6 +347,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             args=lambda w: [w.lead.pk],
             post=_lead_data,
             text_fields=_LEAD_TEXT,
+            refuse=lambda w: _lead_data(w, stage="nonsense"),
         ),
         Endpoint(
             "space:outcome",
@@ -346,6 +355,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             args=lambda w: [w.company_meeting.pk],
             post=lambda w: _outcome_data(w.company_meeting),
             text_fields=("meeting{pk}-next_step",),
+            refuse=lambda w: _outcome_data(w.company_meeting, attendance="maybe"),
         ),
         Endpoint(
             "space:lead_reminder",
@@ -353,6 +363,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             args=lambda w: [REMINDER_TOKEN],
             post=_lead_data,
             text_fields=_LEAD_TEXT,
+            refuse=lambda w: _lead_data(w, stage="nonsense"),
             token=True,
         ),
         # --- a partner's pages, behind its signed link ---
@@ -367,13 +378,18 @@ ENDPOINTS: dict[str, Endpoint] = {
                 f"r{w.sent_request.pk}-partner_note": "",
             },
             text_fields=("r{pk}-partner_attendees", "r{pk}-partner_note"),
+            refuse=lambda w: {f"r{w.sent_request.pk}-decision": "maybe"},
             token=True,
         ),
         Endpoint(
             "partner:availability",
             ANONYMOUS,
             args=lambda w: [w.link.token],
-            post=lambda w: {f"d{w.mission.starts_on:%Y%m%d}_available": "on"},
+            post=lambda w: {
+                f"d{w.mission.starts_on:%Y%m%d}_available": "on",
+                f"d{w.mission.starts_on:%Y%m%d}_from": "09:00",
+                f"d{w.mission.starts_on:%Y%m%d}_to": "17:00",
+            },
             token=True,
         ),
         Endpoint("partner:agenda", ANONYMOUS, args=lambda w: [w.link.token], token=True),
@@ -385,6 +401,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             args=lambda w: [w.link.token, w.partner_meeting.pk],
             post=lambda w: _outcome_data(w.partner_meeting),
             text_fields=("meeting{pk}-next_step",),
+            refuse=lambda w: _outcome_data(w.partner_meeting, attendance="maybe"),
             token=True,
         ),
         Endpoint(
