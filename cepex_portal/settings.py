@@ -345,6 +345,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Successful logins are not kept by axes: Django's last_login says enough.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# Its log lines name the username and address of a failure or a lockout (WARNING); no
+# start-up line on every management command, no line for each successful login.
+AXES_VERBOSE = False
 
 # Version of the privacy notice that applicants consent to; stored with every consent.
 CONSENT_TEXT_VERSION = "2026-11-v1"
@@ -357,5 +360,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failures and lockouts are warnings; every successful login would be an info line.
+        "axes": {"level": "WARNING"},
+    },
 }
