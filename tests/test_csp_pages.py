@@ -108,8 +108,10 @@ def _admin_patterns():
 
 
 ADMIN_PATTERNS = _admin_patterns()
-# Not pages: a redirect to a site, JSON, a script, a file, answers to a POST only.
+# Not pages: a redirect to a site, JSON, a script, a file, answers to a POST only; and the
+# app indexes, which test_admin_app_index_pages_strict opens for each app.
 NOT_PAGES = {
+    "app_list",
     "view_on_site",
     "autocomplete",
     "jsi18n",
@@ -125,9 +127,7 @@ NOT_PAGES = {
 }
 
 
-def _admin_args(route: str, name: str, world) -> list | None:
-    if name == "app_list":
-        return None  # its own test below
+def _admin_args(route: str, world) -> list:
     args = []
     if "<path:object_id>" in route or "<id>" in route:
         app_label, model_name = route.split("/")[:2]
@@ -157,9 +157,7 @@ def admin_world(client, superuser, world, settings):
     ids=[name for _route, name in ADMIN_PATTERNS if name not in NOT_PAGES],
 )
 def test_admin_page_strict_policy_and_no_inline_code(client, admin_world, route, name):
-    args = _admin_args(route, name, admin_world)
-    if args is None:
-        pytest.skip("app index pages: test_admin_app_index_pages_strict")
+    args = _admin_args(route, admin_world)
 
     response = client.get(reverse(f"admin:{name}", args=args))
 
