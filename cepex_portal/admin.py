@@ -1,5 +1,6 @@
 """Admin of the accounts: users (staff, managers, company representatives) and login links."""
 
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -12,6 +13,13 @@ from .models import LoginLink, User
 admin.site.site_header = _("CEPEX Missions Portal")
 admin.site.site_title = _("CEPEX Missions Portal")
 admin.site.index_title = _("Back office")
+
+# django-axes: staff see the login attempts (and delete one to lift its lockout); the logs of
+# every login and of every failure are off (AXES_DISABLE_ACCESS_LOG, the default for the
+# failure log), so their pages would stay empty.
+for model in (AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 class PortalUserChangeForm(UserChangeForm):

@@ -2,7 +2,9 @@
 
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 _URLENCODED = "application/x-www-form-urlencoded"
@@ -57,3 +59,37 @@ class RejectInvalidUTF8Middleware:
             _("The form was sent in an encoding the portal cannot read. Send it again as UTF-8."),
             content_type="text/plain; charset=utf-8",
         )
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse with 413 a request whose body is larger than ``MAX_REQUEST_BYTES``, unread.
+
+    Django bounds the form fields of a body (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but not its
+    files: a 2 GB "brochure" would be streamed to a temporary file before the form's
+    validator said it is too large. The reverse proxy should refuse it first (nginx
+    ``client_max_body_size``); this is the portal's own guard. A body without a length is
+    read by Django as empty, so the declared length is the one to judge.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest(
+                _("The request's length is not a number."),
+                content_type="text/plain; charset=utf-8",
+            )
+        if length > settings.MAX_REQUEST_BYTES:
+            return render(
+                request,
+                "413.html",
+                {
+                    "size": f"{length / 1024 / 1024:.1f}",
+                    "limit": settings.MAX_REQUEST_BYTES // (1024 * 1024),
+                },
+                status=413,
+            )
+        return self.get_response(request)

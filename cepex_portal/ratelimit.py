@@ -1,16 +1,42 @@
-"""A fixed-window rate limit counted in the cache (Redis when configured), and the client's
-address as the limit sees it.
+"""Rate limits counted in the cache (Redis when configured), the client's address as they
+see it, and the decorators that put a limit on a view.
 
-Used by the public forms and the login-link form. The count is only shared between web
-processes when the cache is (``CACHE_URL`` pointing at Redis); a deployment check warns
-when debug is off and the cache is per process.
+The count is only shared between web processes when the cache is (``CACHE_URL`` pointing
+at Redis); a deployment check warns when debug is off and the cache is per process.
+
+Every view outside the admin that accepts a POST has a limit (``tests/test_rate_limits.py``
+walks the URL conf): the interest and login-link forms count inside their views, with their
+own message in the form; the others are wrapped in :func:`rate_limited`. Pages reached by a
+token in their address are also wrapped in :func:`token_guard`: an address that opened too
+many tokens that are not ours (``BAD_TOKEN_RATE_LIMIT``) is refused every token page until
+the window ends, so nobody can try tokens one after the other.
 """
 
+from __future__ import annotations
+
 import hashlib
+import ipaddress
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -18,7 +44,8 @@ def client_ip(request: HttpRequest) -> str:
 
     Without proxies, REMOTE_ADDR. Behind N proxies that each append the address they saw
     to X-Forwarded-For, the client is the N-th address from the right: anything further
-    left was written by the client itself and proves nothing.
+    left was written by the client itself and proves nothing. "unknown" when there is no
+    address (a Unix socket without a proxy in front).
     """
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     proxies = settings.TRUSTED_PROXY_COUNT
@@ -29,9 +56,17 @@ def client_ip(request: HttpRequest) -> str:
         for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         if part.strip()
     ]
-    if len(forwarded) < proxies:
+    if len(forwarded) < proxies or not _is_ip(forwarded[-proxies]):
         return remote  # not the path our proxies write: trust only the socket
     return forwarded[-proxies]
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """:func:`client_ip` when it is an IP address, else None: for django-axes
+    (``AXES_CLIENT_IP_CALLABLE``), which stores it in an address column.
+    """
+    address = client_ip(request)
+    return address if _is_ip(address) else None
 
 
 def hashed(value: str) -> str:
@@ -51,3 +86,121 @@ def rate_limit_hit(*, key: str, limit: int, window_seconds: int) -> bool:
             cache.set(cache_key, 1, timeout=window_seconds)
             count = 1
     return count > limit
+
+
+def _window() -> int:
+    return settings.PUBLIC_FORM_RATE_WINDOW_SECONDS
+
+
+def too_many_requests(request: HttpRequest, reason: str) -> HttpResponse:
+    """The 429 page: why, and when to try again."""
+    window = _window()
+    response = render(
+        request,
+        "429.html",
+        {"reason": reason, "minutes": max(1, math.ceil(window / 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(window)
+    return response
+
+
+# --- Limits on views ------------------------------------------------------------------------
+
+PER_IP = "ip"
+PER_ACCOUNT = "account"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """What a view's limit counts: ``scope`` names the counter, ``setting`` the number of
+    requests allowed per window, ``per`` whom they are counted for.
+    """
+
+    scope: str
+    setting: str
+    per: str
+
+    def who(self, request: HttpRequest) -> str:
+        user = getattr(request, "user", None)
+        if self.per == PER_ACCOUNT and user is not None and user.is_authenticated:
+            return f"user:{user.pk}"
+        return f"ip:{client_ip(request)}"
+
+    def hit(self, request: HttpRequest) -> bool:
+        """Count this request; True when it is one too many."""
+        return rate_limit_hit(
+            key=f"{self.scope}:{self.who(request)}",
+            limit=getattr(settings, self.setting),
+            window_seconds=_window(),
+        )
+
+
+def rate_limited(
+    scope: str, *, setting: str, per: str = PER_IP, methods: tuple[str, ...] = ("POST",)
+) -> Callable:
+    """Count the view's ``methods`` requests per IP address (``per=PER_IP``) or per
+    logged-in account (``PER_ACCOUNT``; visitors by address); beyond ``settings.<setting>``
+    per window, answer 429 without running the view.
+    """
+    limit = Limit(scope=scope, setting=setting, per=per)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method in methods and limit.hit(request):
+                logger.info("rate limit %s reached by %s", scope, limit.who(request))
+                if per == PER_ACCOUNT:
+                    reason = _("Too many forms were sent from your account.")
+                else:
+                    reason = _("Too many forms were sent from your connection.")
+                return too_many_requests(request, reason)
+            return view(request, *args, **kwargs)
+
+        wrapper.rate_limit = limit
+        return wrapper
+
+    decorator.limit = limit  # for a view that counts inside, where its own form says why
+    return decorator
+
+
+# --- Tokens in addresses --------------------------------------------------------------------
+
+
+def _bad_token_key(request: HttpRequest) -> str:
+    return f"ratelimit:bad-token:{client_ip(request)}"
+
+
+def bad_token_seen(request: HttpRequest) -> None:
+    """Count an address opened with a token that is not ours (unknown, tampered, truncated,
+    of another kind). Expired and used tokens were ours: they do not count.
+    """
+    # Logged as the count reaches the limit: from then on token_guard refuses the address
+    # before any view counts again, so once per address and window.
+    if rate_limit_hit(
+        key=f"bad-token:{client_ip(request)}",
+        limit=settings.BAD_TOKEN_RATE_LIMIT - 1,
+        window_seconds=_window(),
+    ):
+        logger.warning("bad token limit reached by %s on %s", client_ip(request), request.path)
+
+
+def bad_tokens_exceeded(request: HttpRequest) -> bool:
+    return (cache.get(_bad_token_key(request)) or 0) >= settings.BAD_TOKEN_RATE_LIMIT
+
+
+def token_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse (429) every token page to an address that tried too many bad tokens; the view
+    reports each bad token it refuses with :func:`bad_token_seen`.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if bad_tokens_exceeded(request):
+            return too_many_requests(
+                request, _("Too many links that are not valid were opened from your connection.")
+            )
+        return view(request, *args, **kwargs)
+
+    wrapper.token_guard = True
+    return wrapper

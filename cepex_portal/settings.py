@@ -5,6 +5,7 @@ variable (or a ``.env`` file beside ``manage.py``); the defaults give a working 
 laptop: SQLite, no broker (Celery tasks run in process), e-mails on the console in debug.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_countries",
     "import_export",
     "csp",
+    "axes",
     "cepex_portal",
     "partners",
     "missions",
@@ -57,16 +59,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so that every answer carries them, also the ones a middleware
+    # below gives without reaching a view (413, 400).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the body: an oversized request is refused unread.
+    "cepex_portal.middleware.RequestSizeLimitMiddleware",
     "cepex_portal.middleware.RejectInvalidUTF8Middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # Last, so that it sees the login view's answer and turns a lockout into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cepex_portal.urls"
@@ -111,6 +119,12 @@ LOGIN_URL = "space:login"
 # Staff to the admin, representatives to their company space (also when an off-site
 # ?next= was refused).
 LOGIN_REDIRECT_URL = "after_login"
+# Staff log in with a password (the admin); django-axes counts failed attempts first and
+# refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,8 +176,19 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 BROCHURE_MAX_BYTES = 5 * 1024 * 1024
+# Spreadsheets staff import in the admin (CSV or Excel), and what an Excel file may unpack
+# to: a small workbook can hold gigabytes of compressed XML (a "zip bomb").
+IMPORT_FILE_MAX_BYTES = env.int("IMPORT_FILE_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_FILE_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+IMPORT_FILE_MAX_ROWS = 20_000
+# Form fields other than files: Django refuses a larger body with 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A whole request, files included: refused with 413 before it is read (Django only bounds
+# the fields, and would stream any upload to a temporary file first). The largest legitimate
+# upload (a brochure or an import file) fits with room for the form around it.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=12 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 
@@ -236,8 +261,12 @@ CELERY_BEAT_SCHEDULE = {
 # --- Security -------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (forms carry the token in a hidden field).
+CSRF_COOKIE_HTTPONLY = True
 # The language cookie travels like the session cookie: HTTPS only when it does, never sent
 # by other sites' requests, unreadable by scripts.
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -245,11 +274,17 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy, Django sees plain HTTP: the proxy says "https" in
+# X-Forwarded-Proto. Trust that header only then, and only if the proxy overwrites it (a
+# client could send it too): nginx `proxy_set_header X-Forwarded-Proto $scheme;`.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers and the compose healthcheck probe over plain HTTP: never redirect them.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -275,12 +310,44 @@ CONTENT_SECURITY_POLICY = {
 # Django's page for a form refused by the CSRF check has inline styles: ours has none.
 CSRF_FAILURE_VIEW = "cepex_portal.views.csrf_failure"
 
-# Public forms: how many submissions one IP address may make, per window.
+# Rate limits (cepex_portal.ratelimit), counted in the cache per window. Every form sent by
+# POST outside the admin has one (a test walks the URL conf).
+# The interest form: submissions one IP address may make, per window.
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=10)
 PUBLIC_FORM_RATE_WINDOW_SECONDS = env.int("PUBLIC_FORM_RATE_WINDOW_SECONDS", default=3600)
 # The login-link form, per IP address and per e-mail address typed, per window (the same).
 LOGIN_RATE_LIMIT_PER_IP = env.int("LOGIN_RATE_LIMIT_PER_IP", default=20)
 LOGIN_RATE_LIMIT_PER_ADDRESS = env.int("LOGIN_RATE_LIMIT_PER_ADDRESS", default=5)
+# Forms behind a link (partners' answers, availability and outcomes, a reminder's page,
+# e-mail verification, a claim decision, the login button): per IP address. A partner
+# answering forty requests one by one stays well within it.
+LINK_FORM_RATE_LIMIT = env.int("LINK_FORM_RATE_LIMIT", default=200)
+# Forms of the company space and the managers' reports page: per logged-in account.
+ACCOUNT_FORM_RATE_LIMIT = env.int("ACCOUNT_FORM_RATE_LIMIT", default=200)
+# Addresses with a token that is not one of ours (a guess, or a tampered link), per IP
+# address: beyond it every link page answers 429 to that address until the window ends.
+BAD_TOKEN_RATE_LIMIT = env.int("BAD_TOKEN_RATE_LIMIT", default=20)
+
+# django-axes: failed logins on the password form (the admin's). An account is locked for
+# one address only (username and IP together), so that a colleague's typos, or an attacker,
+# never lock the whole office out behind its shared address; the address comes from the same
+# trusted-proxy rule as the rate limits. Unlock early with `manage.py axes_reset` (all),
+# `axes_reset_username NAME` or `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cepex_portal.ratelimit.client_ip_address"
+AXES_RESET_ON_SUCCESS = True
+# The page of a locked-out login, in the visitor's language, with the time left (429).
+AXES_LOCKOUT_CALLABLE = "cepex_portal.views.login_locked_out"
+# A failure during the lockout does not start the cool-off again: the wait is known.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are not kept by axes: Django's last_login says enough.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# Its log lines name the username and address of a failure or a lockout (WARNING); no
+# start-up line on every management command, no line for each successful login.
+AXES_VERBOSE = False
 
 # Version of the privacy notice that applicants consent to; stored with every consent.
 CONSENT_TEXT_VERSION = "2026-11-v1"
@@ -293,5 +360,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failures and lockouts are warnings; every successful login would be an info line.
+        "axes": {"level": "WARNING"},
+    },
 }

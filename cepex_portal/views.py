@@ -1,13 +1,17 @@
-"""Project-wide views: the health check, where a login lands, the CSRF failure page."""
+"""Project-wide views: the health check, where a login lands, the CSRF failure page, the
+admin login's lockout page."""
 
+import math
 import os
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -78,3 +82,22 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         {"is_cookie_missing": reason == REASON_NO_CSRF_COOKIE},
         status=403,
     )
+
+
+def login_locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """The admin's login after too many failures for this username from this address
+    (``AXES_LOCKOUT_CALLABLE``): django-axes refused it before any password was checked.
+
+    Says how long to wait and who can unlock earlier; tells nothing of whether the account
+    exists (an unknown username is locked out the same way).
+    """
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = max(1, math.ceil(cool_off.total_seconds() / 60))
+    answer = render(
+        request,
+        "admin/locked_out.html",
+        {"minutes": minutes, "title": _("Login blocked"), "site_header": admin.site.site_header},
+        status=429,
+    )
+    answer["Retry-After"] = str(int(cool_off.total_seconds()))
+    return answer

@@ -7,6 +7,7 @@ Companies, partners and contacts import from and export to CSV and Excel (see
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -34,7 +35,7 @@ from .models import (
 )
 from .resources import CompanyResource, ContactResource, PartnerOrganisationResource
 from .services import claim_approve, claim_decline, contacts_confirm
-from .validators import normalize_tax_id, validate_tax_id
+from .validators import normalize_tax_id, validate_import_file, validate_tax_id
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class PortalImportExportAdmin(ImportExportModelAdmin):
         form = super().create_import_form(request)
         # For the message about a file that cannot be read, which names the columns.
         form.resource_classes = self.get_import_resource_classes(request)
+        form.fields["import_file"].validators.append(validate_import_file)
         return form
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -61,7 +63,15 @@ class PortalImportExportAdmin(ImportExportModelAdmin):
         logger.info("Unreadable import file: %r", e)
         resource_class = form.resource_classes[self.get_resource_index(form)]
         columns = ", ".join(resource_class.expected_columns())
-        if isinstance(e, spreadsheets.UnreadableFile) and e.line is not None:
+        if isinstance(e, spreadsheets.FileTooBig):
+            message = _(
+                "This file holds more than an import takes (%(rows)s rows at most, or %(mb)s MB "
+                "once an Excel workbook is unpacked). Split it into smaller files."
+            ) % {
+                "rows": settings.IMPORT_FILE_MAX_ROWS,
+                "mb": settings.IMPORT_FILE_MAX_UNPACKED_BYTES // (1024 * 1024),
+            }
+        elif isinstance(e, spreadsheets.UnreadableFile) and e.line is not None:
             message = _(
                 "Line %(line)d of the file has more cells than its first line names "
                 "columns; check the separators and quotes on that line. Expected columns: "

@@ -41,6 +41,13 @@ def login_link_get_usable(*, token: str) -> LoginLink | None:
     return LoginLink.objects.usable().filter(token_hash=LoginLink.hash_token(token)).first()
 
 
+def login_link_is_known(*, token: str) -> bool:
+    """Whether this token is one of our login links, usable or not (a guessed or mangled
+    token is not).
+    """
+    return LoginLink.objects.filter(token_hash=LoginLink.hash_token(token)).exists()
+
+
 def company_revision_rows(*, company: Company, limit: int = 10) -> list[dict]:
     """The last profile changes as rows of (field label, old value, new value), newest first.
 

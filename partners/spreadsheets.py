@@ -14,12 +14,18 @@ On the way in, staff's files come as their spreadsheet saved them: French Excel 
 with semicolons in Windows-1252, "Unicode text" is UTF-16 with tabs, others write UTF-8
 with or without a byte order mark. :class:`CSV` finds the encoding and the separator;
 a file it cannot read raises :class:`UnreadableFile`, which the admin turns into a message.
+
+What a file may hold is bounded: ``IMPORT_FILE_MAX_BYTES`` as sent (checked by the admin's
+form), ``IMPORT_FILE_MAX_ROWS`` rows, and an Excel workbook (a zip of XML files) is judged by
+its content, not its name, and refused unread if it would unpack to more than
+``IMPORT_FILE_MAX_UNPACKED_BYTES`` (a "zip bomb" of a few kilobytes can unpack to gigabytes).
 """
 
 import codecs
 import csv
 import io
 import re
+import zipfile
 
 import tablib
 from django.conf import settings
@@ -63,6 +69,35 @@ class UnreadableFile(ValueError):
     def __init__(self, reason: str, *, line: int | None = None):
         super().__init__(reason if line is None else f"{reason} (line {line})")
         self.line = line
+
+
+class FileTooBig(UnreadableFile):
+    """The file holds more than the import takes: rows, or bytes once unpacked."""
+
+
+def _count_row(count: int) -> int:
+    count += 1
+    if count > settings.IMPORT_FILE_MAX_ROWS:
+        raise FileTooBig(f"more than {settings.IMPORT_FILE_MAX_ROWS} rows")
+    return count
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def check_workbook(data: bytes) -> None:
+    """An Excel workbook is a zip archive: refuse anything else, and an archive that would
+    unpack to more than ``IMPORT_FILE_MAX_UNPACKED_BYTES``, before any of it is unpacked.
+    """
+    if not data.startswith(ZIP_MAGIC):
+        raise UnreadableFile("not an Excel workbook (.xlsx)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile("a damaged Excel workbook") from exc
+    if unpacked > settings.IMPORT_FILE_MAX_UNPACKED_BYTES:
+        raise FileTooBig(f"unpacks to {unpacked} bytes")
 
 
 # Byte order marks, longest first: they say the encoding for sure.
@@ -131,10 +166,12 @@ class CSV(base_formats.CSV):
         text = decode_text(in_stream)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_separator(text))
         dataset = None
+        rows = 0
         try:
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue  # blank lines, or a line of separators only
+                rows = _count_row(rows)
                 if dataset is None:
                     dataset = tablib.Dataset(headers=[cell.strip() for cell in row])
                     width = len(row)
@@ -160,6 +197,7 @@ class XLSX(base_formats.XLSX):
 
         import openpyxl
 
+        check_workbook(in_stream)
         workbook = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
         rows = workbook.active.iter_rows(values_only=True)
         dataset = tablib.Dataset()
@@ -169,9 +207,11 @@ class XLSX(base_formats.XLSX):
         ]
         ignore_blanks = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
         width = len(dataset.headers)
+        count = 0
         for row in rows:
             if ignore_blanks and all(value is None for value in row):
                 continue
+            count = _count_row(count)
             # Cells past the last named column have nowhere to go; short rows are padded.
             dataset.append(tuple(row[:width]) + (None,) * (width - len(row)))
         return dataset

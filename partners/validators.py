@@ -1,9 +1,12 @@
-"""Validators for Tunisian company identifiers and phone numbers."""
+"""Validators for Tunisian company identifiers and phone numbers, and for the files staff
+import.
+"""
 
 import re
 import unicodedata
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -85,4 +88,17 @@ def validate_e164(value: str) -> None:
     if value and (not value.startswith("+") or normalize_phone(value) != value):
         raise ValidationError(
             _("Store phone numbers in E.164 form, e.g. +21671234567."), code="invalid_phone"
+        )
+
+
+def validate_import_file(upload) -> None:
+    """A spreadsheet to import is at most ``IMPORT_FILE_MAX_BYTES``; its content is judged
+    when it is read (``partners.spreadsheets``), whatever its name says.
+    """
+    limit = settings.IMPORT_FILE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:g}"},
+            code="too_large",
         )

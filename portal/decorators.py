@@ -1,4 +1,6 @@
-"""Who may see the company space: a logged-in representative of a company."""
+"""Who may see the company space (a logged-in representative of a company), and the rate
+limits of the portal's forms.
+"""
 
 from collections.abc import Callable
 from functools import wraps
@@ -10,7 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from cepex_portal.ratelimit import PER_ACCOUNT, rate_limited
 from partners.services import representative_set_language
+
+# Forms of a logged-in account (the company space, the reports page): counted per account.
+account_form_limited = rate_limited("account", setting="ACCOUNT_FORM_RATE_LIMIT", per=PER_ACCOUNT)
+# Forms reached through a link in an e-mail (partners' pages, a reminder, a verification, a
+# claim decision, the login button): counted per address, as nobody is logged in.
+link_form_limited = rate_limited("link", setting="LINK_FORM_RATE_LIMIT")
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:

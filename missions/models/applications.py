@@ -1,7 +1,6 @@
 """Applications of companies to missions, with their objectives and wished partners."""
 
 import secrets
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -25,8 +24,10 @@ from .missions import Mission
 
 
 def brochure_upload_to(instance: "Application", filename: str) -> str:
-    """A random name: the uploaded file name is never trusted nor kept on disk."""
-    return f"brochures/{secrets.token_hex(16)}{PurePath(filename).suffix.lower()[:5] or '.pdf'}"
+    """A random name ending in .pdf: the uploaded file name is never trusted nor kept on disk,
+    not even its extension (a PDF by its content may be called ``brochure.html``).
+    """
+    return f"brochures/{secrets.token_hex(16)}.pdf"
 
 
 class ApplicationQuerySet(models.QuerySet):

@@ -104,6 +104,13 @@ class BaseWishFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "partner_choices": self.partner_choices}
 
     def clean(self):
+        # Django reads a negative count of rows as none: the list would be emptied by a
+        # form no page of ours makes.
+        if self.total_form_count() < 0 or self.initial_form_count() < 0:
+            raise ValidationError(
+                _("The form was not sent whole. Reload the page and try again."),
+                code="management_form",
+            )
         if any(self.errors):
             return
         seen = set()

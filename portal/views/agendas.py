@@ -26,6 +26,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from cepex_portal.ratelimit import bad_token_seen, token_guard
 from matchmaking.models import CalendarFeed, PartnerLink
 from matchmaking.selectors import (
     Agenda,
@@ -46,7 +47,7 @@ from matchmaking.services.agendas import (
     calendar_feed_reset,
 )
 
-from ..decorators import company_member_required
+from ..decorators import account_form_limited, company_member_required, link_form_limited
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -104,6 +105,7 @@ def company_agenda_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _pdf(agenda_for_company(company=company, mission=mission))
 
 
+@account_form_limited
 @company_member_required
 @require_POST
 def company_calendar_feed(request: HttpRequest) -> HttpResponse:
@@ -150,6 +152,7 @@ def partner_agenda_pdf(request: HttpRequest, link: PartnerLink) -> HttpResponse:
     return _pdf(agenda_for_partner(link=link))
 
 
+@link_form_limited
 @require_POST
 def partner_calendar_feed(request: HttpRequest, link: PartnerLink) -> HttpResponse:
     """A partner, through its signed link: get its calendar address, or a new one."""
@@ -168,13 +171,19 @@ def partner_calendar_feed(request: HttpRequest, link: PartnerLink) -> HttpRespon
 # --- Calendar feeds -------------------------------------------------------------------------
 
 
+@token_guard
 @require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Public by its secret token: the live meetings of a company (all its missions) or of
     a partner (the mission of its link), as iCalendar.
+
+    Only a token that is not ours counts against the address (``token_guard``): calendar
+    services poll a replaced feed for weeks, from addresses many people's feeds share.
     """
     feed = calendar_feed_from_token(token=token)
     if feed is None:
+        if CalendarFeed.unsign(token) is None:
+            bad_token_seen(request)
         raise Http404
     language = request.GET.get("lang")
     if language not in dict(settings.LANGUAGES):

@@ -30,6 +30,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cepex_portal.ratelimit import bad_token_seen, token_guard
 from matchmaking.models import PartnerLink
 from reports.enums import OPEN_LEAD_STAGES, OutcomeSide
 from reports.selectors.followup import (
@@ -51,7 +52,7 @@ from reports.services.followup import (
     reminder_resolve,
 )
 
-from ..decorators import company_member_required
+from ..decorators import account_form_limited, company_member_required, link_form_limited
 from ..forms.leads import LeadUpdateForm, OutcomeForm, add_service_errors
 
 
@@ -131,6 +132,7 @@ def company_leads_page(request: HttpRequest) -> HttpResponse:
     return _leads_page(request)
 
 
+@account_form_limited
 @company_member_required
 @require_POST
 def company_lead_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -160,6 +162,7 @@ def company_lead_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _leads_page(request, bound_lead=form, status=400)
 
 
+@account_form_limited
 @company_member_required
 @require_POST
 def company_outcome(request: HttpRequest, pk: int) -> HttpResponse:
@@ -188,6 +191,8 @@ def company_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The reminder's one-time page -----------------------------------------------------------
 
 
+@token_guard
+@link_form_limited
 @require_http_methods(["GET", "HEAD", "POST"])
 def lead_reminder(request: HttpRequest, token: str) -> HttpResponse:
     """Whoever holds a reminder's one-time link: update the company's open leads of the
@@ -240,6 +245,8 @@ def lead_reminder(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _reminder_refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if exc.code == "invalid":
+        bad_token_seen(request)
     status = 404 if exc.code == "invalid" else 400
     return _private(
         render(
@@ -287,6 +294,7 @@ def partner_outcomes(request: HttpRequest, link: PartnerLink) -> HttpResponse:
     return _partner_page(request, link)
 
 
+@link_form_limited
 @require_POST
 def partner_outcome(request: HttpRequest, link: PartnerLink, pk: int) -> HttpResponse:
     """The holder of a partner's link: what came of one of its meetings. A meeting of another

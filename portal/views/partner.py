@@ -30,6 +30,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from cepex_portal.ratelimit import bad_token_seen, token_guard
 from matchmaking.enums import LIVE_MEETING_STATES, MeetingState, RequestState
 from matchmaking.models import PartnerLink
 from matchmaking.selectors import (
@@ -40,6 +41,7 @@ from matchmaking.selectors import (
 )
 from matchmaking.services.links import link_availability_set, link_resolve, link_respond
 
+from ..decorators import link_form_limited
 from ..forms.partner import ACCEPT, DECLINE, AvailabilityForm, RequestAnswerForm
 
 # Requests whose meeting has taken place: the answer can no longer change.
@@ -59,15 +61,19 @@ def _refused(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
 def partner_link_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Let in the holder of a usable partner link; the view gets the link instead of the token.
 
-    An address that is not one of our partner links is a 404; a real link that no longer
-    works (expired, withdrawn) is a 400 that says so.
+    An address that is not one of our partner links is a 404 (and counts against the
+    visitor's address: ``token_guard``); a real link that no longer works (expired,
+    withdrawn) is a 400 that says so.
     """
 
+    @token_guard
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
             link = link_resolve(token=token)
         except ValidationError as exc:
+            if exc.code == "invalid":
+                bad_token_seen(request)
             status = 404 if exc.code == "invalid" else 400
             return _private(_refused(request, exc.messages[0], status=status))
         return _private(view(request, link, *args, **kwargs))
@@ -156,6 +162,7 @@ def home(request: HttpRequest, link: PartnerLink) -> HttpResponse:
     return _page(request, link)
 
 
+@link_form_limited
 @require_POST
 @partner_link_required
 def answer(request: HttpRequest, link: PartnerLink, pk: int) -> HttpResponse:
@@ -193,6 +200,7 @@ def answer(request: HttpRequest, link: PartnerLink, pk: int) -> HttpResponse:
     return _page(request, link, bound_answer=form, bound_answer_for=meeting_request.pk, status=400)
 
 
+@link_form_limited
 @require_POST
 @partner_link_required
 def availability(request: HttpRequest, link: PartnerLink) -> HttpResponse:

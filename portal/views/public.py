@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cepex_portal.ratelimit import client_ip, rate_limit_hit
+from cepex_portal.ratelimit import bad_token_seen, client_ip, rate_limit_hit, token_guard
 from missions import selectors, services
 from missions.emails import EMAIL_VERIFICATION_SALT
 from missions.enums import ApplicationStatus
@@ -28,6 +28,7 @@ from missions.models import Mission
 from partners.enums import ClaimStatus
 from partners.services import claim_verify_email
 
+from ..decorators import account_form_limited, link_form_limited
 from ..forms.public import InterestForm, RepresentativeInterestForm
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,12 @@ def _representative_interest(request: HttpRequest, mission: Mission, partners) -
     form = RepresentativeInterestForm(
         request.POST or None, request.FILES or None, partners=partners
     )
+    if request.method == "POST" and account_form_limited.limit.hit(request):
+        form.is_valid()  # show what was typed, with its own errors if any
+        form.add_error(
+            None, _("Too many forms were sent from your account. Please try again in an hour.")
+        )
+        return render(request, "portal/interest_form.html", {**context, "form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             application, _created = services.application_submit_as_representative(
@@ -178,6 +185,8 @@ def mission_interest_done(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/interest_done.html", {"mission": mission})
 
 
+@token_guard
+@link_form_limited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -193,8 +202,10 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     except signing.SignatureExpired:
         return render(request, "portal/verify_email.html", {"state": "expired"}, status=400)
     except signing.BadSignature:
+        bad_token_seen(request)
         return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
     if not isinstance(payload, dict) or not isinstance(payload.get("claim"), int):
+        bad_token_seen(request)
         return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
     if request.method == "GET":
         return render(request, "portal/verify_email.html", {"state": "confirm"})

@@ -39,6 +39,7 @@ from reports.selectors.generation import (
 )
 from reports.services.generation import report_request
 
+from ..decorators import account_form_limited
 from ..forms.reports import ReportRequestForm
 
 VIEW = "reports.view_report"
@@ -85,6 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@account_form_limited
 @_permission_required(VIEW, ADD)
 @require_POST
 def generate(request: HttpRequest, slug: str) -> HttpResponse:

@@ -4,6 +4,10 @@ agenda is in ``agendas``).
 Every page but the login ones is for a representative of a company
 (``company_member_required``), and reads through a queryset filtered on that company: any
 other company's id in a URL is a 404.
+
+Every form has a rate limit: the login-link form per address and per e-mail (in the view),
+the pages of a token per address (``LINK_FORM_RATE_LIMIT``, and ``token_guard`` against
+guessing), the company space per account (``ACCOUNT_FORM_RATE_LIMIT``).
 """
 
 from django.conf import settings
@@ -17,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cepex_portal.ratelimit import client_ip, hashed, rate_limit_hit
+from cepex_portal.ratelimit import bad_token_seen, client_ip, hashed, rate_limit_hit, token_guard
 from missions.selectors import company_applications, mission_partner_choices
 from missions.services import (
     MAX_WISHES,
@@ -34,6 +38,7 @@ from partners.selectors import (
     company_profile_get,
     company_revision_rows,
     login_link_get_usable,
+    login_link_is_known,
     representative_contact_get,
 )
 from partners.services import (
@@ -46,7 +51,12 @@ from partners.services import (
     login_link_request,
 )
 
-from ..decorators import company_member_required, set_language_cookie
+from ..decorators import (
+    account_form_limited,
+    company_member_required,
+    link_form_limited,
+    set_language_cookie,
+)
 from ..forms.public import ApplicationFieldsForm
 from ..forms.space import (
     ClaimDecisionForm,
@@ -96,6 +106,8 @@ def login_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/space/login_sent.html")
 
 
+@token_guard
+@link_form_limited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -106,11 +118,15 @@ def login_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """
     if request.method == "GET":
         if login_link_get_usable(token=token) is None:
+            if not login_link_is_known(token=token):
+                bad_token_seen(request)
             return _login_refused(request, _("This login link is no longer valid."))
         return render(request, "portal/space/login_confirm.html")
     try:
         user = login_link_consume(token=token)
     except ValidationError as exc:
+        if exc.code == "invalid":
+            bad_token_seen(request)
         return _login_refused(request, exc.messages[0])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     translation.activate(user.language)
@@ -180,6 +196,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@account_form_limited
 @company_member_required
 @require_http_methods(["GET", "POST"])
 def wishes_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -231,6 +248,7 @@ def wishes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@account_form_limited
 @company_member_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
@@ -249,6 +267,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("space:application_detail", pk=application.pk)
 
 
+@account_form_limited
 @company_member_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -285,6 +304,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
+@account_form_limited
 @company_member_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -327,6 +347,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@account_form_limited
 @company_member_required
 @require_http_methods(["GET", "POST"])
 def contact_details(request: HttpRequest) -> HttpResponse:
@@ -352,6 +373,7 @@ def contact_details(request: HttpRequest) -> HttpResponse:
     )
 
 
+@account_form_limited
 @company_member_required
 @require_POST
 def claim_decide_in_space(request: HttpRequest, pk: int) -> HttpResponse:
@@ -384,6 +406,8 @@ def _claim_decide(request, claim, contact, *, by, redirect_to: str, **redirect_k
     return redirect(redirect_to, **redirect_kwargs)
 
 
+@token_guard
+@link_form_limited
 @never_cache
 @require_http_methods(["GET", "POST"])
 def claim_decide(request: HttpRequest, token: str) -> HttpResponse:
@@ -393,6 +417,8 @@ def claim_decide(request: HttpRequest, token: str) -> HttpResponse:
     try:
         claim, approver = claim_from_decision_token(token=token)
     except ValidationError as exc:
+        if exc.code == "invalid":
+            bad_token_seen(request)
         return render(
             request, "portal/space/claim_decide.html", {"error": exc.messages[0]}, status=400
         )

@@ -76,3 +76,40 @@ def test_query_string_with_invalid_utf8_refused(client):
 
 def test_valid_utf8_query_string_passes(client):
     assert client.get("/?q=%C3%A9").status_code == 200
+
+
+# --- The size of a request ------------------------------------------------------------------
+
+
+def test_request_larger_than_the_limit_refused_413_unread(client, url, settings):
+    settings.MAX_REQUEST_BYTES = 1024 * 1024
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    brochure = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 // 2 * 3))
+
+    response = client.post(url, {"legal_name": "Big SA", "brochure": brochure})
+
+    assert response.status_code == 413
+    assert "What you sent is too large (1.5 MB); the portal accepts at most 1 MB" in (response.text)
+    assert Company.objects.count() == 0
+
+
+def test_request_within_the_limit_reaches_the_form(client, url, settings):
+    settings.MAX_REQUEST_BYTES = 64 * 1024
+    brochure = SimpleUploadedFile("small.pdf", b"%PDF-1.4\n" + b"0" * 8192)
+
+    response = client.post(url, {"legal_name": "Small SA", "brochure": brochure})
+
+    assert response.status_code == 400  # the form's own errors: required fields missing
+    assert "Small SA" in response.text
+
+
+def test_request_with_a_length_that_is_not_a_number_refused_400(client, url):
+    response = client.post(url, {"legal_name": "X"}, CONTENT_LENGTH="12abc")
+
+    assert response.status_code == 400
+    assert Company.objects.count() == 0
+
+
+def test_default_request_limit_holds_a_brochure_and_its_form(settings):
+    assert settings.MAX_REQUEST_BYTES >= settings.BROCHURE_MAX_BYTES + 1024 * 1024
+    assert settings.MAX_REQUEST_BYTES >= settings.IMPORT_FILE_MAX_BYTES + 1024 * 1024

@@ -94,3 +94,19 @@ def test_login_rate_limited_answer_keeps_the_address_and_says_why(client, settin
     assert response.status_code == 429
     assert "Too many login requests" in response.content.decode()
     assert 'value="a@b.example"' in response.content.decode()
+
+
+def test_client_ip_behind_a_proxy_that_wrote_no_address_falls_back_to_socket(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    assert client_ip(_request(forwarded="6.6.6.6, <script>")) == "10.0.0.5"
+
+
+def test_client_ip_address_for_axes_is_none_without_an_address(settings):
+    from cepex_portal.ratelimit import client_ip_address
+
+    request = _request(remote="")
+
+    assert client_ip(request) == "unknown"
+    assert client_ip_address(request) is None
+    assert client_ip_address(_request(remote="2001:db8::1")) == "2001:db8::1"

@@ -579,6 +579,24 @@ def test_wishes_edit_garbage_post_never_500(rep_a, application_a, partners, data
     assert WishedPartner.objects.count() == 0
 
 
+@pytest.mark.parametrize("counts", [("-1", "0"), ("0", "-1"), ("-5", "-5")])
+def test_wishes_edit_negative_row_count_refused_and_keeps_the_wishes(
+    rep_a, application_a, partners, counts
+):
+    # Django reads a negative count as no rows: the list was emptied (bad-input walk).
+    WishedPartnerFactory(application=application_a, partner=partners[0], priority=1)
+    total, initial = counts
+
+    response = rep_a.post(
+        reverse("space:wishes_edit", args=[application_a.pk]),
+        {"form-TOTAL_FORMS": total, "form-INITIAL_FORMS": initial},
+    )
+
+    assert response.status_code == 200
+    assert "The form was not sent whole. Reload the page and try again." in response.text
+    assert list(application_a.wishes.values_list("partner", flat=True)) == [partners[0].pk]
+
+
 def test_wishes_edit_mission_without_partners_says_so(rep_a, application_a):
     response = rep_a.get(reverse("space:wishes_edit", args=[application_a.pk]))
 
