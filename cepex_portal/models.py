@@ -51,6 +51,16 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
             ),
+            # A representative logs in with an e-mailed one-time link; staff with a password.
+            # One account both would open the back office to whoever reads that mailbox.
+            models.CheckConstraint(
+                condition=Q(company__isnull=True) | Q(is_staff=False, is_superuser=False),
+                name="user_representative_not_staff",
+                violation_error_message=_(
+                    "A company representative cannot be staff or a superuser: they log in "
+                    "with a link sent by e-mail. Give staff an account of their own."
+                ),
+            ),
         ]
 
     @property

@@ -1,6 +1,14 @@
-"""Reads on missions: querysets with their relations loaded, for pages and the admin."""
+"""Reads on missions: querysets with their relations loaded, for pages and the admin.
+
+``missions_visible_to`` is the one rule of who sees which mission in the back office and on
+the staff's pages; every admin of something that hangs off a mission, and the managers'
+reports page, reads through it (``docs/security.md``).
+"""
+
+from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -19,6 +27,46 @@ from partners.models import Company, PartnerOrganisation
 
 from .enums import SEATED_STATUSES, MissionStatus
 from .models import Application, Mission, MissionPartner, ProgrammeItem, WishedPartner
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cepex_portal.models import User
+
+# Held by managers (their group) and, as every permission, by superusers.
+VIEW_ALL_MISSIONS = "missions.view_all_missions"
+CHANGE_MISSION_TEAM = "missions.change_mission_team"
+
+
+def user_sees_all_missions(*, user: User | AnonymousUser) -> bool:
+    """Managers and superusers see every mission; everyone else, at most their team's."""
+    return user.is_active and user.has_perm(VIEW_ALL_MISSIONS)
+
+
+def missions_visible_to(*, user: User | AnonymousUser) -> QuerySet[Mission]:
+    """The missions ``user`` may see in the back office and on the staff's pages.
+
+    - a superuser or a manager (``missions.view_all_missions``): every mission;
+    - other staff (the chargés de mission): the missions whose team they are on;
+    - anyone else (a visitor, a company representative): none. Their pages read through
+      their company or their signed link instead.
+
+    What this rule lets a user see is also what they may act on: the admin's permissions
+    say which actions, this rule says on which missions.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Mission.objects.none()
+    if user_sees_all_missions(user=user):
+        return Mission.objects.all()
+    if user.is_staff:
+        return Mission.objects.filter(team=user)
+    return Mission.objects.none()
+
+
+def mission_is_visible_to(*, user: User | AnonymousUser, mission: Mission | int) -> bool:
+    """Whether ``user`` may see ``mission`` (or the mission of that id)."""
+    mission_id = mission.pk if isinstance(mission, Mission) else mission
+    return missions_visible_to(user=user).filter(pk=mission_id).exists()
 
 
 def _seated_count() -> Subquery:

@@ -6,7 +6,8 @@ from them (by ``meeting_state_from_outcomes``, the rule the services apply), and
 at every stage of the pipeline with their history: contacts, NDAs, negotiations, two
 agreements with a value in euros, two dropped with their reason, and the triangular lead
 that opens Senegal with a Walloon partner, linked to the ``senegal-triangulaire`` action.
-Two chargés de mission of the agency own them (demo accounts that cannot log in).
+Two chargés de mission of the agency own them (demo accounts that cannot log in); they are
+the mission's team.
 
 Meetings are found by their company and partner: the engine places them when the demo is
 first loaded, so their times are its choice. Dates are fixed (2017-2018), so a second run,
@@ -23,6 +24,7 @@ from cepex_portal.models import User
 from matchmaking.enums import MeetingState
 from matchmaking.models import Meeting
 from missions.models import Mission
+from missions.services import mission_team_add
 from partners.demo import GroundFloor
 
 from .enums import AgreementKind, Attendance, InterestLevel, LeadStage, OutcomeSide
@@ -287,6 +289,7 @@ def load(*, writer: DemoWriter, ground: GroundFloor) -> dict[str, int]:
         writer.upsert(Meeting, {"pk": meeting_id}, {"state": meeting_state_from_outcomes(outcomes)})
 
     owners = _owners(writer)
+    mission_team_add(mission=mission, users=owners.values())
     senegal = Mission.objects.get(slug=SENEGAL)
     for data in LEADS:
         meeting = meeting_of(*data["pair"])

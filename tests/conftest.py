@@ -2,14 +2,17 @@
 
 Permission tests read like prose: ``staff`` (a chargé de mission), ``manager``, a
 representative of company A and one of company B, and the anonymous visitor (``client``).
+Staff and managers hold the real groups of ``portal.services.roles_ensure``; a chargé de
+mission sees only the missions of their team, so a test puts ``staff`` on the team of the
+missions it works on (``mission.team.add(staff)``), as a superuser would.
 """
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.utils import translation
 
+from portal.services import AGENCY_STAFF_GROUP, MANAGERS_GROUP, roles_ensure
 from tests.factories import CompanyFactory, ContactFactory, UserFactory
 
 
@@ -56,28 +59,19 @@ def superuser(db):
 
 @pytest.fixture
 def staff(db):
-    """A chargé de mission: staff, with every permission of the portal's apps."""
+    """A chargé de mission: staff in the agency staff group (every permission of the domain
+    apps), on no mission's team until a test puts them on one."""
     user = UserFactory(username="charge", is_staff=True)
-    group, _ = Group.objects.get_or_create(name="Chargés de mission")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["missions", "partners", "matchmaking", "reports"]
-        )
-    )
-    user.groups.add(group)
+    user.groups.add(roles_ensure()[AGENCY_STAFF_GROUP])
     return user
 
 
 @pytest.fixture
 def manager(db):
-    """A manager: staff who may view everything and change nothing."""
+    """A manager: staff in the managers' group, who see every mission, make reports and
+    change nothing else."""
     user = UserFactory(username="manager", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            codename__startswith="view_",
-            content_type__app_label__in=["missions", "partners", "matchmaking", "reports"],
-        )
-    )
+    user.groups.add(roles_ensure()[MANAGERS_GROUP])
     return user
 
 

@@ -15,7 +15,7 @@
   ``CLAIM_DECISION_MAX_AGE_DAYS``; the claim is decided once; dies with the approver leaving
   or changing address.
 
-The same rules as a table: ``docs/security-hardening.md``, "Signed links".
+The same rules as a table: ``docs/security.md``, "Signed links".
 
 For all: a GET only reads (mail scanners open links); a token that is altered, truncated, of
 another kind, or signed with another key is refused with 400/404 and counts against the

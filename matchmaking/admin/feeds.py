@@ -4,16 +4,23 @@ e-mails (who was told what, and when). Both read-only but for the revoke action.
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from missions.admin.scoping import MissionScopedAdmin
 
 from ..models import CalendarFeed, MeetingNotification
 from ..services.agendas import calendar_feed_revoke
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
-    """The private calendar addresses. The address itself is never shown here."""
+class CalendarFeedAdmin(MissionScopedAdmin):
+    """The private calendar addresses. The address itself is never shown here.
+
+    A company's feed spans its missions, like the company itself (the shared directory);
+    a partner's feed belongs to the mission of its link.
+    """
 
     list_display = ("__str__", "version", "revoked_at", "created_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
@@ -22,6 +29,9 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     fields = ("company", "partner_link", "version", "revoked_at", "created_at", "updated_at")
     readonly_fields = fields
     actions = ("revoke",)
+
+    def mission_condition(self, missions):
+        return Q(company__isnull=False) | Q(partner_link__mission__in=missions)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -53,8 +63,10 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingNotification)
-class MeetingNotificationAdmin(admin.ModelAdmin):
+class MeetingNotificationAdmin(MissionScopedAdmin):
     """Who was told of which change to a meeting, in which language, and when."""
+
+    mission_lookup = "meeting__mission"
 
     list_display = ("meeting", "change", "sequence", "recipient", "side", "language", "sent_at")
     list_filter = ("change", "side", "language")

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from missions.admin.scoping import MissionScopedAdmin
+
 from ..models import PartnerAvailability, PartnerLink
 from ..services.links import (
     DayAvailability,
@@ -43,7 +45,7 @@ class LinkStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartnerLink)
-class PartnerLinkAdmin(admin.ModelAdmin):
+class PartnerLinkAdmin(MissionScopedAdmin):
     list_display = ("partner", "mission", "state", "expires_at", "last_sent_at", "last_used_at")
     list_filter = (LinkStateFilter, "mission")
     list_select_related = ("partner", "mission")
@@ -165,7 +167,7 @@ class PartnerAvailabilityForm(forms.ModelForm):
 
 
 @admin.register(PartnerAvailability)
-class PartnerAvailabilityAdmin(admin.ModelAdmin):
+class PartnerAvailabilityAdmin(MissionScopedAdmin):
     form = PartnerAvailabilityForm
     list_display = ("partner", "mission", "day", "is_available", "available_from", "available_to")
     list_filter = ("mission", "is_available", ("partner", admin.RelatedOnlyFieldListFilter))

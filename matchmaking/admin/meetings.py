@@ -16,12 +16,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from missions.admin.scoping import MissionScopedAdmin, visible_mission_or_404
 from missions.models import Mission, ProgrammeItem
 
 from ..enums import LIVE_MEETING_STATES
@@ -40,7 +40,7 @@ def _local(value: dt.datetime | None, mission: Mission) -> str:
 
 
 @admin.register(MeetingGrid)
-class MeetingGridAdmin(admin.ModelAdmin):
+class MeetingGridAdmin(MissionScopedAdmin):
     list_display = ("mission", "slot_minutes", "day_starts_at", "day_ends_at", "meeting_venue")
     list_select_related = ("mission", "meeting_venue")
     autocomplete_fields = ("mission", "meeting_venue")
@@ -88,7 +88,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MissionScopedAdmin):
     form = MeetingForm
     list_display = (
         "company",
@@ -204,7 +204,7 @@ class MeetingAdmin(admin.ModelAdmin):
         """Staff: the mission's day at a glance, a row per delegate and partner."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        mission = get_object_or_404(Mission, pk=unquote(mission_id))
+        mission = visible_mission_or_404(request, unquote(mission_id))
         grid = scheduling.grid_for(mission=mission)
         days = grid.days()
         if not days:

@@ -20,7 +20,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from missions.admin.scoping import MissionScopedAdmin
 from missions.models import Mission
+from missions.selectors import missions_visible_to
 
 from ..enums import RequestSource
 from ..models import MeetingRequest
@@ -66,7 +68,7 @@ class FromWishesForm(forms.Form):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(admin.ModelAdmin):
+class MeetingRequestAdmin(MissionScopedAdmin):
     change_list_template = "admin/matchmaking/meetingrequest/change_list.html"
     list_display = (
         "company",
@@ -262,6 +264,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             form = FromWishesForm(request.POST)
+            form.fields["mission"].queryset = missions_visible_to(user=request.user)
             if form.is_valid():
                 mission = form.cleaned_data["mission"]
                 created = requests_from_wishes(mission=mission, by=request.user)
@@ -283,6 +286,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
                 )
         else:
             form = FromWishesForm(initial={"mission": request.GET.get("mission") or None})
+            form.fields["mission"].queryset = missions_visible_to(user=request.user)
         return TemplateResponse(
             request,
             "admin/matchmaking/meetingrequest/from_wishes.html",

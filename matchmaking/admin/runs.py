@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from missions.admin.scoping import MissionScopedAdmin, visible_mission_or_404
 from missions.models import Mission
 
 from ..enums import RunState
@@ -32,7 +33,7 @@ class ScheduleRequestForm(forms.Form):
 
 
 @admin.register(ScheduleRun)
-class ScheduleRunAdmin(admin.ModelAdmin):
+class ScheduleRunAdmin(MissionScopedAdmin):
     """Runs of the engine: queue one per mission, follow it, preview it, apply or discard."""
 
     list_display = (
@@ -111,7 +112,7 @@ class ScheduleRunAdmin(admin.ModelAdmin):
         """Staff with the right: queue a run of the mission (POST), or show the form."""
         if not self.has_schedule_permission(request):
             raise PermissionDenied
-        mission = get_object_or_404(Mission, pk=unquote(mission_id))
+        mission = visible_mission_or_404(request, unquote(mission_id))
         form = ScheduleRequestForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -141,7 +142,7 @@ class ScheduleRunAdmin(admin.ModelAdmin):
         """Staff: the run's state as JSON, polled by the run's page while it works."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        run = get_object_or_404(ScheduleRun, pk=unquote(object_id))
+        run = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
         return JsonResponse(
             {
                 "state": run.state,
@@ -154,7 +155,7 @@ class ScheduleRunAdmin(admin.ModelAdmin):
     def apply_view(self, request, object_id):
         if not self.has_schedule_permission(request):
             raise PermissionDenied
-        run = get_object_or_404(ScheduleRun, pk=unquote(object_id))
+        run = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
         try:
             preview = scheduling.schedule_run_apply(run=run, by=request.user)
         except ValidationError as exc:
@@ -175,7 +176,7 @@ class ScheduleRunAdmin(admin.ModelAdmin):
     def discard_view(self, request, object_id):
         if not self.has_schedule_permission(request):
             raise PermissionDenied
-        run = get_object_or_404(ScheduleRun, pk=unquote(object_id))
+        run = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
         try:
             scheduling.schedule_run_discard(run=run, by=request.user)
         except ValidationError as exc:

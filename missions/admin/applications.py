@@ -28,6 +28,7 @@ from ..models import Application, ApplicationObjective, HeldApplication, WishedP
 from ..rules import MAX_WISHES
 from ..validators import validate_pdf_upload
 from .common import count_children
+from .scoping import MissionScopedAdmin
 
 # The decisions staff take on an application, in the order of the buttons.
 DECISION_LABELS = {
@@ -173,7 +174,7 @@ class ApplicationAdminForm(forms.ModelForm):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(MissionScopedAdmin):
     form = ApplicationAdminForm
     change_form_template = "admin/missions/application/change_form.html"
     list_display = (
@@ -450,7 +451,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationObjective)
-class ApplicationObjectiveAdmin(admin.ModelAdmin):
+class ApplicationObjectiveAdmin(MissionScopedAdmin):
+    mission_lookup = "application__mission"
     list_display = ("application", "objective")
     list_filter = ("objective", "application__mission")
     list_select_related = ("application__company", "application__mission")
@@ -459,10 +461,12 @@ class ApplicationObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(WishedPartner)
-class WishedPartnerAdmin(admin.ModelAdmin):
+class WishedPartnerAdmin(MissionScopedAdmin):
     """Read-only list: wishes are changed on their application, where the whole list is
     checked against the rule (count, once each, locked after the deadline).
     """
+
+    mission_lookup = "application__mission"
 
     list_display = ("partner", "application", "priority")
     list_filter = ("priority", "application__mission")
@@ -479,7 +483,7 @@ class WishedPartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeldApplication)
-class HeldApplicationAdmin(admin.ModelAdmin):
+class HeldApplicationAdmin(MissionScopedAdmin):
     """Read-only: applications sent for a known company, held until their sender's claim to
     represent it is settled (approve or decline it under *Representative claims*).
     """

@@ -2,7 +2,8 @@
 
 ``partners`` knows nothing of missions, so its ``CompanyAdmin`` shows no applications; this
 app extends it with the company's history across missions (an inline and a count) and
-registers the extended admin in its place.
+registers the extended admin in its place. Companies are a directory every chargé de
+mission shares; their applications are not: each sees those of their team's missions.
 """
 
 from django.contrib import admin
@@ -14,9 +15,11 @@ from partners.admin import CompanyAdmin
 from partners.models import Company
 
 from ..models import Application
+from ..selectors import missions_visible_to, user_sees_all_missions
+from .scoping import MissionScopedInline
 
 
-class CompanyApplicationInline(admin.TabularInline):
+class CompanyApplicationInline(MissionScopedInline, admin.TabularInline):
     """The company's history across missions; decisions are taken on each application."""
 
     model = Application
@@ -42,12 +45,11 @@ class CompanyWithApplicationsAdmin(CompanyAdmin):
 
     def get_queryset(self, request):
         # A correlated subquery, not Count() over a join: no GROUP BY over the whole row.
+        applications = Application.objects.filter(company=OuterRef("pk"))
+        if not user_sees_all_missions(user=request.user):
+            applications = applications.filter(mission__in=missions_visible_to(user=request.user))
         applications = (
-            Application.objects.filter(company=OuterRef("pk"))
-            .order_by()
-            .values("company")
-            .annotate(total=Count("pk"))
-            .values("total")
+            applications.order_by().values("company").annotate(total=Count("pk")).values("total")
         )
         return (
             super()

@@ -2,6 +2,10 @@
 
 The times of a mission's programme are shown and typed in the mission's own time zone, not
 in the server's: staff read "09:00" in Brussels as the delegation will live it.
+
+Chargés de mission see the missions of their team (``scoping``); the team is chosen by
+whoever holds ``missions.change_mission_team`` (superusers), and a chargé who creates a
+mission joins its team.
 """
 
 from functools import partial
@@ -21,6 +25,7 @@ from cepex_portal.admin import country_column
 from .. import services
 from ..enums import MissionStatus
 from ..models import Application, Mission, MissionPartner, ProgrammeItem, time_zone_choices
+from ..selectors import CHANGE_MISSION_TEAM, user_sees_all_missions
 from .common import (
     MissionTimeZoneMixin,
     count_children,
@@ -28,6 +33,7 @@ from .common import (
     local_time,
     mission_time_zone,
 )
+from .scoping import MissionScopedAdmin
 
 # --- Missions --------------------------------------------------------------------------------
 
@@ -97,7 +103,8 @@ class MissionAdminForm(forms.ModelForm):
 
 
 @admin.register(Mission)
-class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
+class MissionAdmin(MissionTimeZoneMixin, MissionScopedAdmin):
+    mission_lookup = "pk"
     form = MissionAdminForm
     list_display = (
         "title",
@@ -110,13 +117,19 @@ class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
         "application_count",
         "seats",
     )
-    list_filter = ("status", "kind", ("destination_country", CountryFilter), "sectors")
+    list_filter = (
+        "status",
+        "kind",
+        ("destination_country", CountryFilter),
+        "sectors",
+        ("team", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("title", "slug", "destination_region", "destination_cities")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "starts_on"
     autocomplete_fields = ("follows", "co_organisers")
-    filter_horizontal = ("sectors",)
-    readonly_fields = ("status", "created_at", "updated_at")
+    filter_horizontal = ("sectors", "team")
+    readonly_fields = ("status", "team_list", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "status", "follows", "third_market")}),
         (
@@ -145,6 +158,7 @@ class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
                 )
             },
         ),
+        (_("Team"), {"fields": ("team",)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
     inlines = (ProgrammeItemInline, MissionPartnerInline, MissionApplicationInline)
@@ -161,6 +175,29 @@ class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
         )
 
     destination = country_column("destination_country", _("destination country"))
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.has_perm(CHANGE_MISSION_TEAM):
+            return super().get_fieldsets(request, obj)
+        # The others read who is on the team; they do not choose it.
+        return [
+            (name, {**opts, "fields": ["team_list" if f == "team" else f for f in opts["fields"]]})
+            for name, opts in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description=_("team"))
+    def team_list(self, obj: Mission) -> str:
+        if obj is None or obj.pk is None:
+            return "-"
+        team = obj.team.order_by("last_name", "first_name", "username")
+        return ", ".join(user.get_full_name() or user.get_username() for user in team) or "-"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not user_sees_all_missions(user=request.user):
+            # A chargé who creates a mission works on it: without this, it would vanish
+            # from their list the moment it is saved.
+            services.mission_team_add(mission=form.instance, users=[request.user])
 
     def save_model(self, request, obj, form, change):
         """A new capacity goes through the service: it promotes the wait-list."""
@@ -244,7 +281,7 @@ class MissionAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
+class ProgrammeItemAdmin(MissionTimeZoneMixin, MissionScopedAdmin):
     list_display = ("title", "mission", "kind", "starts_local", "ends_local", "venue", "host")
     list_filter = ("mission", "kind")
     list_select_related = ("mission", "venue", "host")
@@ -281,7 +318,7 @@ class ProgrammeItemAdmin(MissionTimeZoneMixin, admin.ModelAdmin):
 
 
 @admin.register(MissionPartner)
-class MissionPartnerAdmin(admin.ModelAdmin):
+class MissionPartnerAdmin(MissionScopedAdmin):
     list_display = ("organisation", "mission", "is_host", "notes")
     list_filter = ("is_host", "mission")
     list_select_related = ("organisation", "mission")

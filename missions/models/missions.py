@@ -119,6 +119,17 @@ class Mission(TimeStampedModel):
         default="",
         help_text=_("For a triangular action: the market the two partners open together."),
     )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team"),
+        related_name="team_missions",
+        blank=True,
+        limit_choices_to={"is_staff": True},
+        help_text=_(
+            "The chargés de mission assigned to this mission: in the back office, agency staff "
+            "see and edit only the missions they are assigned to, and what hangs off them."
+        ),
+    )
 
     objects = MissionQuerySet.as_manager()
 
@@ -126,6 +137,12 @@ class Mission(TimeStampedModel):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         ordering = ["-starts_on", "title"]
+        permissions = [
+            # Managers' (and superusers'): without it, staff see the missions of their team.
+            ("view_all_missions", _("Can see every mission, not only those of their team")),
+            # Superusers': who works on which mission is not the chargés' own choice.
+            ("change_mission_team", _("Can assign chargés de mission to a mission")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="mission_ends_after_start"

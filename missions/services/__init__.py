@@ -26,6 +26,7 @@ from .missions import (
     mission_publish,
     mission_set_capacity,
     mission_set_status,
+    mission_team_add,
 )
 from .selection import (
     APPLICATION_TRANSITIONS,
@@ -75,6 +76,7 @@ __all__ = [
     "mission_publish",
     "mission_set_capacity",
     "mission_set_status",
+    "mission_team_add",
     "promote_waitlisted",
     "wishes_check",
     "wishes_locked",

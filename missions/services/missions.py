@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -92,3 +93,20 @@ def mission_set_capacity(*, mission: Mission, capacity: int, by: User | None) ->
     mission.save(update_fields=["capacity", "updated_at"])
     promote_waitlisted(mission=mission, by=by)
     return mission
+
+
+def mission_team_add(*, mission: Mission, users: Iterable[User]) -> None:
+    """Put staff users on a mission's team (those already on it stay, once).
+
+    Only staff work on a mission: a company representative or a plain account on a team
+    would be refused by the form's choices; here it is refused outright.
+    """
+    users = list(users)
+    outsiders = [user for user in users if not user.is_staff]
+    if outsiders:
+        raise ValidationError(
+            _("Only agency staff join a mission's team, not %(names)s.")
+            % {"names": ", ".join(user.get_username() for user in outsiders)},
+            code="not_staff",
+        )
+    mission.team.add(*users)

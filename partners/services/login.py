@@ -42,7 +42,8 @@ def _representative_for_email(*, email: str, language: str) -> User | None:
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=email).first()
     if user is not None:
-        if user.company_id is None or not user.is_active:
+        # Staff never log in by e-mail (the database refuses a staff representative too).
+        if user.company_id is None or not user.is_active or user.is_staff or user.is_superuser:
             return None
         return user
 
@@ -134,7 +135,7 @@ def login_link_consume(*, token: str) -> User:
             raise ValidationError(_("This login link has already been used."), code="used")
         raise ValidationError(_("This login link has expired."), code="expired")
     user = link.user
-    if not user.is_active or user.company_id is None:
+    if not user.is_active or user.company_id is None or user.is_staff or user.is_superuser:
         raise ValidationError(_("This login link is not valid."), code="invalid")
     return user
 

@@ -4,10 +4,12 @@ progress follows without a page reload: ``static/js/report-progress.js`` polls `
 a form to make one, and the earlier versions.
 
 Who may: users with ``reports.view_report`` see the page, follow the progress and download;
-making a report also needs ``reports.add_report`` (managers view, chargés de mission make).
-Anyone else logged in gets 403, and a visitor is sent to the staff's login page. A PDF is
-read from the private storage and sent as an attachment by ``download``, after the same
-check: it has no public URL.
+making a report also needs ``reports.add_report`` (managers and chargés de mission both
+make them). Anyone else logged in gets 403, and a visitor is sent to the staff's login page.
+Which missions: those ``missions_visible_to`` gives (managers every one, a chargé de mission
+those of their team); another mission's report or slug is a 404. A PDF is read from the
+private storage and sent as an attachment by ``download``, after the same checks: it has no
+public URL.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from missions.models import Mission
+from missions.selectors import missions_visible_to
 from reports.enums import ReportKind, ReportState
 from reports.selectors.generation import (
     ACTIVE_STATES,
@@ -73,7 +75,8 @@ def _permission_required(*perms: str, login: bool = True) -> Callable:
 @_permission_required(VIEW)
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    page = Paginator(report_missions(), MISSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    missions = report_missions(user=request.user)
+    page = Paginator(missions, MISSIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/reports/index.html",
@@ -90,7 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @_permission_required(VIEW, ADD)
 @require_POST
 def generate(request: HttpRequest, slug: str) -> HttpResponse:
-    mission = get_object_or_404(Mission, slug=slug)
+    mission = get_object_or_404(missions_visible_to(user=request.user), slug=slug)
     form = ReportRequestForm(request.POST)
     if form.is_valid():
         kind, language = form.cleaned_data["kind"], form.cleaned_data["language"]
@@ -115,7 +118,7 @@ def generate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def state(request: HttpRequest, pk: int) -> JsonResponse:
     """A report's state and progress, polled by the pages that show it while it is made."""
-    report = report_get(pk=pk)
+    report = report_get(pk=pk, user=request.user)
     if report is None:
         raise Http404
     return JsonResponse(
@@ -133,7 +136,7 @@ def state(request: HttpRequest, pk: int) -> JsonResponse:
 @require_safe
 def download(request: HttpRequest, pk: int) -> FileResponse:
     """A done report's PDF, as an attachment, from the private storage."""
-    report = report_downloadable(pk=pk)
+    report = report_downloadable(pk=pk, user=request.user)
     if report is None:
         raise Http404
     try:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from missions.admin.scoping import MissionScopedAdmin
 from missions.enums import MissionKind
 from missions.models import Mission
 
@@ -87,7 +88,8 @@ class MeetingOutcomeForm(forms.ModelForm):
 
 
 @admin.register(MeetingOutcome)
-class MeetingOutcomeAdmin(admin.ModelAdmin):
+class MeetingOutcomeAdmin(MissionScopedAdmin):
+    mission_lookup = "meeting__mission"
     form = MeetingOutcomeForm
     list_display = (
         "meeting_parties",
@@ -262,7 +264,7 @@ class LeadAdminForm(forms.ModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(MissionScopedAdmin):
     form = LeadAdminForm
     list_display = (
         "title",
@@ -432,7 +434,7 @@ class ReminderStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(LeadReminder)
-class LeadReminderAdmin(admin.ModelAdmin):
+class LeadReminderAdmin(MissionScopedAdmin):
     """What companies were asked, and when: written by the daily job only."""
 
     list_display = ("company", "mission", "milestone_days", "created_at", "sent_at", "used_at")

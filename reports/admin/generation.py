@@ -17,7 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from missions.admin.scoping import MissionScopedAdmin
 from missions.models import Mission
+from missions.selectors import missions_visible_to
 
 from ..enums import ReportKind, ReportState
 from ..models import Report
@@ -36,7 +38,7 @@ class ReportGenerateForm(forms.Form):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(MissionScopedAdmin):
     """Every generation of every report; nothing here is edited by hand."""
 
     list_display = (
@@ -127,6 +129,9 @@ class ReportAdmin(admin.ModelAdmin):
         if request.GET.get("mission", "").isdigit():
             initial["mission"] = request.GET["mission"]
         form = ReportGenerateForm(request.POST or None, initial=initial)
+        form.fields["mission"].queryset = missions_visible_to(user=request.user).order_by(
+            "-starts_on", "-pk"
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 report = report_request(

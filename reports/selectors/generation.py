@@ -24,6 +24,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from matchmaking.models import Meeting, MeetingRequest
 from matchmaking.selectors import Agenda, TravelLeg, agenda_for_company
 from missions.enums import SEATED_STATUSES, MissionStatus
 from missions.models import Application, Mission, MissionPartner, ProgrammeItem
+from missions.selectors import missions_visible_to
 from partners.models import Contact, KeyFigure, PartnerOrganisation, TravelTime, Venue
 
 from ..enums import (
@@ -49,6 +51,11 @@ from ..enums import (
     ReportState,
 )
 from ..models import Lead, MeetingOutcome, Report
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cepex_portal.models import User
 
 # --- Charts ---------------------------------------------------------------------------------
 
@@ -637,9 +644,10 @@ ACTIVE_STATES = (ReportState.QUEUED, ReportState.RUNNING)
 HISTORY_SHOWN = 12
 
 
-def report_missions() -> QuerySet[Mission]:
-    """Every mission, the newest first (the managers' page shows them in pages)."""
-    return Mission.objects.order_by("-starts_on", "-pk")
+def report_missions(*, user: User | AnonymousUser) -> QuerySet[Mission]:
+    """The missions ``user`` may see (managers: every one), the newest first (the managers'
+    page shows them in pages)."""
+    return missions_visible_to(user=user).order_by("-starts_on", "-pk")
 
 
 @dataclass
@@ -732,13 +740,20 @@ def mission_reports(*, missions: list[Mission]) -> list[MissionReports]:
     return rows
 
 
-def report_downloadable(*, pk: int) -> Report | None:
-    """A done report with its mission (for its file name), or None."""
-    return Report.objects.done().select_related("mission").filter(pk=pk).first()
+def report_downloadable(*, pk: int, user: User | AnonymousUser) -> Report | None:
+    """A done report of a mission ``user`` may see, with its mission (for its file name), or
+    None."""
+    return (
+        Report.objects.done()
+        .filter(pk=pk, mission__in=missions_visible_to(user=user))
+        .select_related("mission")
+        .first()
+    )
 
 
-def report_get(*, pk: int) -> Report | None:
-    return Report.objects.filter(pk=pk).first()
+def report_get(*, pk: int, user: User | AnonymousUser) -> Report | None:
+    """A report of a mission ``user`` may see, or None."""
+    return Report.objects.filter(pk=pk, mission__in=missions_visible_to(user=user)).first()
 
 
 def report_stale_before() -> dt.datetime:

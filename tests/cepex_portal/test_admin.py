@@ -298,3 +298,33 @@ def test_admin_speaks_the_staff_language_and_names_the_portal(client, staff, lan
     assert expected in page  # French by default; the switch applies to the admin too
     assert "Django" not in page.split("<body")[1].split('id="site-name"')[1][:200]
     assert 'class="admin-language-switch"' in page
+
+
+def test_user_change_company_on_a_staff_account_refused_with_the_reason(
+    client, superuser, company_a
+):
+    charge = UserFactory(username="charge-x", email="charge-x@cepex.example", is_staff=True)
+    client.force_login(superuser)
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        _admin_url(User, "change", charge.pk),
+        {
+            "username": "charge-x",
+            "email": "charge-x@cepex.example",
+            "is_active": "on",
+            "is_staff": "on",
+            "company": company_a.pk,
+            "language": "fr",
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "A company representative cannot be staff or a superuser: they log in with a link sent "
+        "by e-mail. Give staff an account of their own."
+    ]
+    charge.refresh_from_db()
+    assert charge.company is None

@@ -72,6 +72,38 @@ def test_user_without_company_is_not_company_representative():
     assert user.is_company_representative is False
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_user_representative_who_is_staff_raises_integrity_error(flag):
+    # An e-mailed one-time link logs a representative in: on a staff account it would open the
+    # back office to whoever reads that mailbox, without the password.
+    user = UserFactory(username="boss", **{flag: True})
+
+    with violates("user_representative_not_staff"):
+        User.objects.filter(pk=user.pk).update(company=CompanyFactory())
+
+
+@pytest.mark.django_db
+def test_user_validate_constraints_staff_with_company_says_why():
+    user = User(username="boss", is_staff=True, company=CompanyFactory())
+
+    with pytest.raises(ValidationError) as excinfo:
+        user.validate_constraints()
+
+    assert excinfo.value.messages == [
+        "A company representative cannot be staff or a superuser: they log in with a link sent "
+        "by e-mail. Give staff an account of their own."
+    ]
+
+
+@pytest.mark.django_db
+def test_user_representative_and_staff_without_company_allowed():
+    UserFactory(username="rep", company=CompanyFactory())
+    UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+    assert User.objects.count() == 2
+
+
 # --- LoginLink -------------------------------------------------------------------------------
 
 

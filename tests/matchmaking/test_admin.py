@@ -50,10 +50,12 @@ def manager_client(client, manager):
 
 
 @pytest.fixture
-def mission():
-    return MissionFactory(
+def mission(staff):
+    mission = MissionFactory(
         title="Wallonia biotech 2027", starts_on=dt.date(2027, 7, 12), ends_on=dt.date(2027, 7, 14)
     )
+    mission.team.add(staff)  # the chargé de mission works on it
+    return mission
 
 
 def _partner(mission, name: str, *, email: str | None = None):
@@ -94,7 +96,7 @@ def _messages(response) -> list[str]:
 
 
 def test_request_changelist_filters_per_mission_company_partner_and_state(
-    staff_client, mission, biowin, biopark
+    staff_client, staff, mission, biowin, biopark
 ):
     alpha, beta = _seated(mission, "Alpha Pharma"), _seated(mission, "Beta Biotech")
     a_biowin = MeetingRequestFactory(mission=mission, company=alpha, partner=biowin)
@@ -105,6 +107,7 @@ def test_request_changelist_filters_per_mission_company_partner_and_state(
         mission=mission, company=beta, partner=biowin, state=RequestState.DECLINED
     )
     elsewhere = MeetingRequestFactory(company=alpha)
+    elsewhere.mission.team.add(staff)  # the chargé works on both missions
 
     def listed(**params) -> set:
         response = staff_client.get(REQUESTS, params)

@@ -54,10 +54,11 @@ def _at(hhmm: str, day: dt.date = DAY) -> dt.datetime:
 
 
 @pytest.fixture
-def mission(db):
+def mission(staff):
     mission = MissionFactory(
         slug="wal", starts_on=DAY, ends_on=DAY, time_zone="Europe/Brussels", capacity=10
     )
+    mission.team.add(staff)  # the chargé de mission works on it
     MeetingGrid.objects.create(
         mission=mission,
         slot_minutes=30,

@@ -27,8 +27,10 @@ def _staff_read_english(client):
 
 
 @pytest.fixture
-def mission():
-    return MissionFactory(title="Wallonie 2017")
+def mission(staff):
+    mission = MissionFactory(title="Wallonie 2017")
+    mission.team.add(staff)  # the chargé de mission works on it
+    return mission
 
 
 @pytest.fixture
@@ -128,6 +130,7 @@ def test_suggestions_page_company_user_is_sent_to_the_admin_login(
 def test_suggestions_page_staff_who_may_not_view_requests_is_refused(client, mission, seeded):
     user = UserFactory(is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename="view_mission"))
+    mission.team.add(user)
     client.force_login(user)
 
     response = client.get(_url(mission))
@@ -249,6 +252,7 @@ def test_suggested_meetings_action_on_one_mission_opens_its_page(client, staff, 
 
 def test_suggested_meetings_action_on_two_missions_asks_for_one(client, staff, mission):
     other = MissionFactory()
+    other.team.add(staff)
     client.force_login(staff)
 
     response = client.post(

@@ -37,8 +37,10 @@ def _brochure_url(application) -> str:
 
 
 @pytest.fixture
-def mission(db):
-    return MissionFactory(title="Wallonie 2017", capacity=2)
+def mission(staff):
+    mission = MissionFactory(title="Wallonie 2017", capacity=2)
+    mission.team.add(staff)  # the chargé de mission works on it
+    return mission
 
 
 # --- Bulk decisions --------------------------------------------------------------------------
@@ -386,20 +388,21 @@ def _changelist_queries(client) -> int:
     return page_queries(client, reverse(CHANGELIST))
 
 
-def test_application_changelist_queries_same_for_one_and_ten_rows(client, staff):
+def test_application_changelist_queries_same_for_one_and_ten_rows(client, staff, mission):
     client.force_login(staff)
-    _application_with_details()
+    _application_with_details(mission=mission)
     one = _changelist_queries(client)
 
     for _i in range(9):
-        _application_with_details()
+        _application_with_details(mission=mission)
     ten = _changelist_queries(client)
 
+    assert Application.objects.filter(mission=mission).count() == 10
     assert one == ten
 
 
-def test_application_changelist_shows_objectives_and_wish_count(client, staff):
-    application = _application_with_details()
+def test_application_changelist_shows_objectives_and_wish_count(client, staff, mission):
+    application = _application_with_details(mission=mission)
     client.force_login(staff)
 
     response = client.get(reverse(CHANGELIST))
@@ -412,9 +415,9 @@ def test_application_changelist_shows_objectives_and_wish_count(client, staff):
         assert model_admin.objective_list(row) == "Export, Licensing"
 
 
-def test_application_changelist_filters_by_sector_and_objective(client, staff):
-    pharma = _application_with_details()
-    other = ApplicationFactory()
+def test_application_changelist_filters_by_sector_and_objective(client, staff, mission):
+    pharma = _application_with_details(mission=mission)
+    other = ApplicationFactory(mission=mission)
     ApplicationObjective.objects.create(application=other, objective=Objective.DISTRIBUTION)
     client.force_login(staff)
 
@@ -430,6 +433,7 @@ def test_application_changelist_filters_by_sector_and_objective(client, staff):
 
 def test_publish_action_opens_a_draft_mission(client, staff):
     draft = MissionFactory(status=MissionStatus.DRAFT)
+    draft.team.add(staff)
     client.force_login(staff)
 
     response = client.post(
@@ -445,6 +449,7 @@ def test_publish_action_opens_a_draft_mission(client, staff):
 
 def test_close_action_on_a_draft_mission_reports_the_refused_transition(client, staff):
     draft = MissionFactory(status=MissionStatus.DRAFT)
+    draft.team.add(staff)
     client.force_login(staff)
 
     response = client.post(
@@ -486,14 +491,16 @@ def test_mission_changelist_queries_same_for_one_and_ten_rows(client, staff):
 
 
 @pytest.fixture
-def brussels_mission(db):
-    return MissionFactory(
+def brussels_mission(staff):
+    mission = MissionFactory(
         title="Wallonie 2017",
         time_zone="Europe/Brussels",
         starts_on=dt.date(2017, 7, 9),
         ends_on=dt.date(2017, 7, 15),
         application_deadline=None,
     )
+    mission.team.add(staff)  # the chargé de mission works on it
+    return mission
 
 
 @pytest.fixture

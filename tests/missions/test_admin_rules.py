@@ -51,6 +51,7 @@ def _errors(response) -> str:
 def test_admin_wishes_partner_of_another_mission_refused(client, staff):
     application = ApplicationFactory()
     stranger = PartnerOrganisationFactory(name="Stranger Lab")
+    application.mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
     client.cookies["django_language"] = "en"
 
@@ -67,6 +68,7 @@ def test_admin_wishes_more_than_the_maximum_refused(client, staff):
         MissionPartnerFactory(mission=application.mission).organisation
         for _ in range(MAX_WISHES + 1)
     ]
+    application.mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
 
     response = _change(client, application, [(p.pk, 2, "") for p in partners])
@@ -79,6 +81,7 @@ def test_admin_wishes_after_the_deadline_refused(client, staff):
     mission = MissionFactory(application_deadline=timezone.now() - dt.timedelta(days=1))
     partner = MissionPartnerFactory(mission=mission).organisation
     application = ApplicationFactory(mission=mission)
+    mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
     client.cookies["django_language"] = "en"
 
@@ -92,6 +95,7 @@ def test_admin_wishes_after_the_deadline_refused(client, staff):
 def test_admin_wishes_within_the_rule_saved(client, staff):
     application = ApplicationFactory()
     partner = MissionPartnerFactory(mission=application.mission).organisation
+    application.mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
 
     response = _change(client, application, [(partner.pk, 1, "Vaccines")])
@@ -139,6 +143,7 @@ def _mission_form(mission, **changes) -> dict:
 def test_admin_capacity_below_seated_refused_with_message(client, staff):
     mission = MissionFactory(capacity=2)
     ApplicationFactory.create_batch(2, mission=mission, status=ApplicationStatus.ACCEPTED)
+    mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
     client.cookies["django_language"] = "en"
 
@@ -169,6 +174,7 @@ def test_admin_capacity_raised_promotes_waitlist_in_order_and_emails(
         status=ApplicationStatus.WAITLISTED,
         waitlisted_at=now - dt.timedelta(days=1),
     )
+    mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -194,6 +200,7 @@ def test_admin_add_application_goes_through_the_service(client, staff):
     mission = MissionFactory()
     company = CompanyFactory()
     contact = ContactFactory(company=company)
+    mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
 
     response = client.post(
@@ -222,6 +229,7 @@ def test_admin_add_application_goes_through_the_service(client, staff):
 
 def test_admin_add_application_second_for_same_company_refused_with_message(client, staff):
     existing = ApplicationFactory()
+    existing.mission.team.add(staff)  # the chargé de mission works on it
     client.force_login(staff)
     client.cookies["django_language"] = "en"
 

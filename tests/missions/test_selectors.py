@@ -1,8 +1,10 @@
-"""Reads on missions: what a visitor sees, and in how many queries."""
+"""Reads on missions: what a visitor sees, and in how many queries; which missions each
+member of staff sees (the one rule of the back office)."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.utils import timezone
 
 from missions.enums import ApplicationStatus, MissionStatus, Objective
@@ -10,8 +12,11 @@ from missions.models import ApplicationObjective, Mission
 from missions.selectors import (
     company_applications,
     mission_get_public,
+    mission_is_visible_to,
     mission_list_public,
     mission_partner_choices,
+    missions_visible_to,
+    user_sees_all_missions,
 )
 from partners.enums import KeyFigureKind
 from partners.models import KeyFigure
@@ -22,6 +27,7 @@ from tests.factories import (
     PartnerOrganisationFactory,
     ProgrammeItemFactory,
     SectorFactory,
+    UserFactory,
     VenueFactory,
     WishedPartnerFactory,
 )
@@ -249,3 +255,59 @@ def test_company_applications_query_count_does_not_grow(company_a):
 
     assert company_applications(company=company_a).count() == 10
     assert one == ten == 3
+
+
+# --- Who sees which mission ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_missions(staff):
+    ours = MissionFactory(title="Ours", status=MissionStatus.DRAFT)
+    theirs = MissionFactory(title="Theirs")
+    ours.team.add(staff)
+    return ours, theirs
+
+
+def test_missions_visible_to_chargé_de_mission_gives_their_team_missions_only(staff, two_missions):
+    ours, theirs = two_missions
+
+    assert list(missions_visible_to(user=staff)) == [ours]
+    assert user_sees_all_missions(user=staff) is False
+    assert (
+        mission_is_visible_to(user=staff, mission=ours),
+        mission_is_visible_to(user=staff, mission=theirs.pk),
+    ) == (True, False)
+
+
+def test_missions_visible_to_manager_and_superuser_gives_every_mission(
+    manager, superuser, two_missions
+):
+    everything = set(two_missions)
+
+    assert set(missions_visible_to(user=manager)) == everything
+    assert set(missions_visible_to(user=superuser)) == everything
+
+
+def test_missions_visible_to_staff_holding_the_permission_gives_every_mission(two_missions):
+    user = UserFactory(username="head", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_all_missions"))
+
+    assert set(missions_visible_to(user=user)) == set(two_missions)
+
+
+def test_missions_visible_to_staff_on_no_team_gives_none(two_missions):
+    user = UserFactory(username="newcomer", is_staff=True)
+
+    assert list(missions_visible_to(user=user)) == []
+
+
+def test_missions_visible_to_representative_visitor_or_inactive_staff_gives_none(
+    company_a_user, staff, two_missions
+):
+    staff.is_active = False
+    staff.save()
+    two_missions[0].team.add(company_a_user)  # by mistake: a team is for staff
+
+    assert list(missions_visible_to(user=company_a_user)) == []
+    assert list(missions_visible_to(user=AnonymousUser())) == []
+    assert list(missions_visible_to(user=staff)) == []

@@ -21,6 +21,7 @@ from missions.services import (
     mission_close,
     mission_publish,
     mission_set_status,
+    mission_team_add,
 )
 from partners.enums import ClaimStatus
 from partners.models import Company, RepresentativeClaim
@@ -160,6 +161,29 @@ def test_mission_close_draft_raises_validation_error():
         mission_close(mission=mission)
 
     assert excinfo.value.messages == ["A mission cannot go from “Draft” to “Applications closed”."]
+
+
+# --- Team ------------------------------------------------------------------------------------
+
+
+def test_mission_team_add_puts_staff_on_the_team_once(staff):
+    mission = MissionFactory()
+    colleague = UserFactory(username="colleague", is_staff=True)
+
+    mission_team_add(mission=mission, users=[staff, colleague])
+    mission_team_add(mission=mission, users=[staff])
+
+    assert list(mission.team.order_by("username")) == [staff, colleague]
+
+
+def test_mission_team_add_representative_refused_and_nobody_added(staff, company_a_user):
+    mission = MissionFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        mission_team_add(mission=mission, users=[staff, company_a_user])
+
+    assert excinfo.value.messages == ["Only agency staff join a mission's team, not rep-a."]
+    assert list(mission.team.all()) == []
 
 
 # --- Accept ----------------------------------------------------------------------------------

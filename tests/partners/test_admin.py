@@ -224,15 +224,19 @@ def test_company_add_stores_the_tax_id_normalised(client, staff):
     assert Company.objects.get().tax_id == "1234567AAM000"
 
 
-def test_company_changelist_counts_applications(client, staff):
+def test_company_changelist_counts_the_applications_each_user_may_see(client, staff, manager):
     company = CompanyFactory()
-    ApplicationFactory.create_batch(2, company=company)
-    client.force_login(staff)
+    ours, _theirs = ApplicationFactory.create_batch(2, company=company)
+    ours.mission.team.add(staff)
 
-    response = client.get(reverse("admin:partners_company_changelist"))
+    def counted(user) -> int:
+        client.force_login(user)
+        response = client.get(reverse("admin:partners_company_changelist"))
+        row = response.context["cl"].result_list[0]
+        return response.context["cl"].model_admin.application_count(row)
 
-    row = response.context["cl"].result_list[0]
-    assert response.context["cl"].model_admin.application_count(row) == 2
+    # Managers see every mission; a chargé de mission, the applications of their team's.
+    assert (counted(manager), counted(staff)) == (2, 1)
 
 
 def test_company_change_page_lists_contacts_and_applications(client, manager):

@@ -269,3 +269,20 @@ def test_applications_wish_only_partners_of_their_mission(demo):
         assert {wish.partner_id for wish in application.wishes.all()} <= partner_ids
         assert {wish.priority for wish in application.wishes.all()} <= {1, 2, 3}
         assert application.contact.company_id == application.company_id
+
+
+def test_demo_chargés_de_mission_are_agency_staff_on_the_2017_team_and_cannot_log_in(demo):
+    from cepex_portal.models import User
+    from portal.services import AGENCY_STAFF_GROUP
+
+    team = Mission.objects.get(slug="wallonie-2017").team.order_by("username")
+
+    assert [user.username for user in team] == ["demo-karim.benyoussef", "demo-leila.mansouri"]
+    for user in team:
+        assert (user.is_staff, user.is_superuser, user.has_usable_password()) == (
+            True,
+            False,
+            False,
+        )
+        assert list(user.groups.values_list("name", flat=True)) == [AGENCY_STAFF_GROUP]
+    assert not User.objects.filter(team_missions__slug="senegal-triangulaire").exists()

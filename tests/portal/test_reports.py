@@ -1,5 +1,6 @@
 """The managers' reports page (/reports/): who may see it, make a report, follow it and
-download it; what it shows; a fixed number of queries however many missions and reports.
+download it, on which missions; what it shows; a fixed number of queries however many
+missions and reports.
 """
 
 import pytest
@@ -27,13 +28,24 @@ INDEX = "/reports/"
 
 
 @pytest.fixture
-def mission():
-    return MissionFactory(slug="wallonie-2017", title="Wallonie biotech 2017")
+def mission(staff):
+    mission = MissionFactory(slug="wallonie-2017", title="Wallonie biotech 2017")
+    mission.team.add(staff)  # the chargé de mission works on it
+    return mission
 
 
 @pytest.fixture
 def done(mission):
     return ReportFactory(mission=mission, kind="dossier", language="fr", done=True)
+
+
+@pytest.fixture
+def viewer(mission):
+    """Staff on the mission's team who may see and download reports, not make one."""
+    user = UserFactory(username="viewer", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="view_report"))
+    mission.team.add(user)
+    return user
 
 
 @pytest.fixture
@@ -54,7 +66,8 @@ def _generate(client, mission, **data):
 # --- Who may see the page --------------------------------------------------------------------
 
 
-def test_index_manager_sees_missions_and_downloads_but_no_form(client, manager, mission, done):
+def test_index_manager_sees_every_mission_downloads_and_the_form(client, manager, mission, done):
+    MissionFactory(title="Nobody's mission")  # on no team
     client.force_login(manager)
 
     response = client.get(INDEX)
@@ -62,9 +75,33 @@ def test_index_manager_sees_missions_and_downloads_but_no_form(client, manager, 
     assert response.status_code == 200
     html = response.content.decode()
     assert "Wallonie biotech 2017" in html
+    assert "Nobody&#x27;s mission" in html
+    assert f'href="/reports/{done.pk}/download/"' in html
+    assert f'action="/reports/missions/{mission.slug}/generate/"' in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_index_viewer_sees_downloads_but_no_form(client, viewer, mission, done):
+    client.force_login(viewer)
+
+    response = client.get(INDEX)
+
+    assert response.status_code == 200
+    html = response.content.decode()
     assert f'href="/reports/{done.pk}/download/"' in html
     assert "/generate/" not in html
-    assert "no-store" in response["Cache-Control"]
+
+
+def test_index_staff_sees_only_the_missions_of_their_team(client, staff, mission, done):
+    other = MissionFactory(title="Senegal 2027")
+    ReportFactory(mission=other, kind="dossier", language="fr", done=True)
+    client.force_login(staff)
+
+    html = client.get(INDEX).content.decode()
+
+    assert "Wallonie biotech 2017" in html
+    assert "Senegal 2027" not in html
+    assert f"/reports/missions/{other.slug}/generate/" not in html
 
 
 def test_index_staff_sees_the_form(client, staff, mission):
@@ -200,10 +237,27 @@ def test_generate_unknown_mission_404(client, staff):
     assert response.status_code == 404
 
 
-def test_generate_manager_without_the_add_permission_refused(client, manager, mission):
-    client.force_login(manager)
+def test_generate_viewer_without_the_add_permission_refused(client, viewer, mission):
+    client.force_login(viewer)
 
     assert _generate(client, mission).status_code == 403
+    assert Report.objects.count() == 0
+
+
+def test_generate_manager_queues_the_report(client, manager, mission):
+    client.force_login(manager)
+
+    response = _generate(client, mission, kind="dossier", language="en")
+
+    assert response.status_code == 302
+    assert Report.objects.get().requested_by == manager
+
+
+def test_generate_mission_not_on_the_staff_team_404(client, staff):
+    other = MissionFactory()
+    client.force_login(staff)
+
+    assert _generate(client, other).status_code == 404
     assert Report.objects.count() == 0
 
 
@@ -253,6 +307,13 @@ def test_state_anonymous_and_company_user_refused(client, company_a_user, missio
     assert client.get(f"/reports/{report.pk}/state/").status_code == 403
 
 
+def test_state_report_of_a_mission_not_on_the_staff_team_404(client, staff, mission):
+    report = ReportFactory(mission=MissionFactory(), state=ReportState.RUNNING)
+    client.force_login(staff)
+
+    assert client.get(f"/reports/{report.pk}/state/").status_code == 404
+
+
 def test_state_unknown_report_404(client, manager):
     client.force_login(manager)
 
@@ -276,6 +337,19 @@ def test_download_manager_gets_the_pdf_as_a_private_attachment(client, manager, 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == b"%PDF-1.7 test\n%%EOF\n"
+
+
+def test_download_staff_off_the_mission_team_404_on_it_gets_the_pdf(client, staff, done):
+    outsider = UserFactory(username="outsider", is_staff=True)
+    outsider.groups.set(staff.groups.all())  # a chargé de mission too, on another team
+    client.force_login(outsider)
+    refused = client.get(f"/reports/{done.pk}/download/")
+    client.force_login(staff)
+    allowed = client.get(f"/reports/{done.pk}/download/")
+
+    assert refused.status_code == 404
+    assert allowed.status_code == 200
+    assert allowed["Content-Type"] == "application/pdf"
 
 
 def test_download_anonymous_sent_to_login(client, done):

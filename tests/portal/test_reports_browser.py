@@ -60,6 +60,7 @@ def test_staff_makes_a_report_and_downloads_it(
 ):
     page = browser_page
     world = build_world()
+    world.mission.team.add(staff)  # the chargé de mission works on it
     _log_in(page, live_server, staff)
 
     form = page.locator(f"form[action='/reports/missions/{world.mission.slug}/generate/']")

@@ -32,6 +32,14 @@ def staff_client(client, staff):
 
 
 @pytest.fixture
+def mission(staff):
+    """The mission the chargé de mission works on: the rows of these tests hang off it."""
+    mission = MissionFactory()
+    mission.team.add(staff)
+    return mission
+
+
+@pytest.fixture
 def manager_client(client, manager):
     client.cookies["django_language"] = "en"
     client.force_login(manager)
@@ -71,8 +79,8 @@ def _action(client, name: str, leads) -> None:
 # --- Leads ----------------------------------------------------------------------------------
 
 
-def test_admin_lead_add_goes_through_the_service_with_history(staff_client, staff):
-    meeting = PastMeetingFactory()
+def test_admin_lead_add_goes_through_the_service_with_history(staff_client, staff, mission):
+    meeting = PastMeetingFactory(request__mission=mission)
     due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
 
     response = staff_client.post(
@@ -100,8 +108,8 @@ def test_admin_lead_add_goes_through_the_service_with_history(staff_client, staf
     ]
 
 
-def test_admin_lead_stage_change_writes_the_history(staff_client, staff):
-    lead = LeadFactory(stage="negotiation")
+def test_admin_lead_stage_change_writes_the_history(staff_client, staff, mission):
+    lead = LeadFactory(mission=mission, stage="negotiation")
 
     response = staff_client.post(
         _change(lead),
@@ -146,8 +154,10 @@ def test_admin_lead_stage_change_writes_the_history(staff_client, staff):
         ),
     ],
 )
-def test_admin_lead_refused_by_the_rules_shows_on_the_form(staff_client, values, field, message):
-    lead = LeadFactory()
+def test_admin_lead_refused_by_the_rules_shows_on_the_form(
+    staff_client, values, field, message, mission
+):
+    lead = LeadFactory(mission=mission)
 
     response = staff_client.post(_change(lead), _form(lead, **values))
 
@@ -158,8 +168,8 @@ def test_admin_lead_refused_by_the_rules_shows_on_the_form(staff_client, values,
     assert not LeadEvent.objects.exists()
 
 
-def test_admin_lead_triangular_mission_must_be_triangular(staff_client):
-    lead = LeadFactory()
+def test_admin_lead_triangular_mission_must_be_triangular(staff_client, mission):
+    lead = LeadFactory(mission=mission)
     outbound = MissionFactory()
 
     response = staff_client.post(_change(lead), _form(lead, triangular_mission=outbound.pk))
@@ -168,8 +178,8 @@ def test_admin_lead_triangular_mission_must_be_triangular(staff_client):
     assert "triangular_mission" in response.context["adminform"].form.errors
 
 
-def test_admin_lead_change_page_shows_the_history_read_only(staff_client):
-    lead = LeadFactory()
+def test_admin_lead_change_page_shows_the_history_read_only(staff_client, mission):
+    lead = LeadFactory(mission=mission)
     LeadEvent.objects.create(lead=lead, stage_to="contact", side="company", note="From the fair")
 
     body = staff_client.get(_change(lead)).content.decode()
@@ -178,10 +188,10 @@ def test_admin_lead_change_page_shows_the_history_read_only(staff_client):
     assert 'name="events-0-note"' not in body
 
 
-def test_admin_lead_actions_go_through_the_service(staff_client, staff):
-    lead = LeadFactory()
-    closed = LeadFactory(stage="dropped", dropped_reason="No")
-    no_date = LeadFactory(due_on=None)
+def test_admin_lead_actions_go_through_the_service(staff_client, staff, mission):
+    lead = LeadFactory(mission=mission)
+    closed = LeadFactory(mission=mission, stage="dropped", dropped_reason="No")
+    no_date = LeadFactory(mission=mission, due_on=None)
 
     _action(staff_client, "move_to_negotiation", [lead, closed, no_date])
     _action(staff_client, "assign_to_me", [lead])
@@ -198,22 +208,24 @@ def test_admin_lead_actions_go_through_the_service(staff_client, staff):
     ]
 
 
-def test_admin_lead_overdue_filter(staff_client):
+def test_admin_lead_overdue_filter(staff_client, mission):
     today = timezone.localdate()
-    late = LeadFactory(due_on=today - dt.timedelta(days=1))
-    LeadFactory(due_on=today)
-    LeadFactory(stage="dropped", dropped_reason="No", due_on=today - dt.timedelta(days=5))
+    late = LeadFactory(mission=mission, due_on=today - dt.timedelta(days=1))
+    LeadFactory(mission=mission, due_on=today)
+    LeadFactory(
+        mission=mission, stage="dropped", dropped_reason="No", due_on=today - dt.timedelta(days=5)
+    )
 
     response = staff_client.get(LEADS, {"overdue": "yes"})
 
     assert list(response.context["cl"].result_list) == [late]
 
 
-def test_admin_lead_changelist_queries_same_for_one_and_many(staff_client, staff):
-    LeadFactory(owner=staff)
+def test_admin_lead_changelist_queries_same_for_one_and_many(staff_client, staff, mission):
+    LeadFactory(mission=mission, owner=staff)
     one = page_queries(staff_client, LEADS)
     for _ in range(5):
-        LeadFactory(owner=staff, company=CompanyFactory())
+        LeadFactory(mission=mission, owner=staff, company=CompanyFactory())
     many = page_queries(staff_client, LEADS)
 
     assert one == many
@@ -237,8 +249,8 @@ def test_manager_sees_leads_and_changes_nothing(manager_client):
 # --- Outcomes -------------------------------------------------------------------------------
 
 
-def test_admin_outcome_add_is_staff_word_and_sets_the_meeting_state(staff_client, staff):
-    meeting = PastMeetingFactory()
+def test_admin_outcome_add_is_staff_word_and_sets_the_meeting_state(staff_client, staff, mission):
+    meeting = PastMeetingFactory(request__mission=mission)
     MeetingOutcome.objects.create(
         meeting=meeting, side="company", attendance="held", interest="low"
     )
@@ -255,8 +267,8 @@ def test_admin_outcome_add_is_staff_word_and_sets_the_meeting_state(staff_client
     assert meeting.state == MeetingState.NO_SHOW
 
 
-def test_admin_outcome_meeting_not_ended_refused_on_the_form(staff_client):
-    meeting = MeetingFactory(state=MeetingState.CONFIRMED)
+def test_admin_outcome_meeting_not_ended_refused_on_the_form(staff_client, mission):
+    meeting = MeetingFactory(request__mission=mission, state=MeetingState.CONFIRMED)
 
     response = staff_client.post(
         reverse("admin:reports_meetingoutcome_add"),
@@ -270,9 +282,12 @@ def test_admin_outcome_meeting_not_ended_refused_on_the_form(staff_client):
     assert not MeetingOutcome.objects.exists()
 
 
-def test_admin_outcome_of_a_company_is_not_staff_to_change(staff_client):
+def test_admin_outcome_of_a_company_is_not_staff_to_change(staff_client, mission):
     outcome = MeetingOutcome.objects.create(
-        meeting=PastMeetingFactory(), side="company", attendance="held", interest="high"
+        meeting=PastMeetingFactory(request__mission=mission),
+        side="company",
+        attendance="held",
+        interest="high",
     )
     url = reverse("admin:reports_meetingoutcome_change", args=[outcome.pk])
 
@@ -283,11 +298,15 @@ def test_admin_outcome_of_a_company_is_not_staff_to_change(staff_client):
     assert outcome.attendance == "held"
 
 
-def test_admin_outcome_changelist_queries_same_for_one_and_many(staff_client):
-    MeetingOutcome.objects.create(meeting=PastMeetingFactory(), side="staff", attendance="held")
+def test_admin_outcome_changelist_queries_same_for_one_and_many(staff_client, mission):
+    MeetingOutcome.objects.create(
+        meeting=PastMeetingFactory(request__mission=mission), side="staff", attendance="held"
+    )
     one = page_queries(staff_client, OUTCOMES)
     for _ in range(5):
-        MeetingOutcome.objects.create(meeting=PastMeetingFactory(), side="staff", attendance="held")
+        MeetingOutcome.objects.create(
+            meeting=PastMeetingFactory(request__mission=mission), side="staff", attendance="held"
+        )
     many = page_queries(staff_client, OUTCOMES)
 
     assert one == many
@@ -296,10 +315,10 @@ def test_admin_outcome_changelist_queries_same_for_one_and_many(staff_client):
 # --- Reminders ------------------------------------------------------------------------------
 
 
-def test_admin_reminders_read_only_and_never_show_the_hash(staff_client, manager_client):
+def test_admin_reminders_read_only_and_never_show_the_hash(staff_client, manager_client, mission):
     token_hash = hashlib.sha256(b"secret").hexdigest()
     reminder = LeadReminder.objects.create(
-        mission=MissionFactory(), company=CompanyFactory(), milestone_days=30, token_hash=token_hash
+        mission=mission, company=CompanyFactory(), milestone_days=30, token_hash=token_hash
     )
     url = reverse("admin:reports_leadreminder_change", args=[reminder.pk])
 

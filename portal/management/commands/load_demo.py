@@ -13,10 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cepex_portal.demo import DemoWriter
+from cepex_portal.models import User
 from matchmaking import demo as matchmaking_demo
 from missions import demo as missions_demo
 from partners import demo as partners_demo
 from reports import demo as reports_demo
+
+from ...services import AGENCY_STAFF_GROUP, roles_ensure
 
 
 @transaction.atomic
@@ -34,6 +37,10 @@ def load_demo(*, today=None) -> dict[str, int]:
         **matchmaking_demo.load(writer=writer, ground=ground),
         **reports_demo.load(writer=writer, ground=ground),
     }
+    # The demo chargés de mission (on the 2017 mission's team) are agency staff.
+    roles_ensure()[AGENCY_STAFF_GROUP].user_set.add(
+        *User.objects.filter(username__in=[o["username"] for o in reports_demo.OWNERS.values()])
+    )
     return {**counts, "created": writer.created, "updated": writer.updated}
 
 
