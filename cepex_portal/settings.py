@@ -358,11 +358,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"harfbuzz_subset": {"()": "cepex_portal.log_filters.HarfBuzzSubsetNotice"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["harfbuzz_subset"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Failures and lockouts are warnings; every successful login would be an info line.
         "axes": {"level": "WARNING"},
+        # fontTools subsets the PDFs' fonts (when HarfBuzz-Subset is missing) and says so at
+        # INFO for every table of every font.
+        "fontTools": {"level": "WARNING"},
     },
 }
