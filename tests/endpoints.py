@@ -119,6 +119,7 @@ def build_world() -> SimpleNamespace:
             content_type__app_label="reports", codename__in=["view_report", "add_report"]
         )
     )
+    mission.team.add(staff)  # a chargé de mission sees the reports of their team's missions
     return SimpleNamespace(
         mission=mission,
         biowin=biowin,

@@ -219,6 +219,7 @@ def test_every_file_download_is_an_attachment_never_sniffed(client, world, staff
 
     world.application.brochure.save("b.pdf", ContentFile(PDF), save=True)
     if who == "staff":
+        world.mission.team.add(staff)
         client.force_login(staff)
         url = reverse("admin:missions_application_brochure", args=[world.application.pk])
     elif who == "representative":

@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -265,6 +266,9 @@ def _build_world() -> dict:
         "auth.group": Group.objects.get(name=AGENCY_STAFF_GROUP),
         "cepex_portal.user": users["rep"],
         "cepex_portal.loginlink": login_link,
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="someone", ip_address="192.0.2.1", failures_since_start=3
+        ),
         "partners.sector": sector,
         "partners.certification": Certification.objects.get(code="matrix-gmp"),
         "partners.company": company,
