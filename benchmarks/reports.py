@@ -548,13 +548,11 @@ def _notes(results: dict) -> list[str]:
         f"{report['portal_s']:.2f} s; the layout of {report['pages']} A4 pages and the PDF "
         f"take the rest. Reading the data in fewer queries would not change the total.",
         f"- **Memory.** The process holds {report['baseline_mb']:.0f} MB before the report "
-        f"starts (Django and every app, as a worker does): about 50 MB of it is OR-Tools, "
-        "which the scheduling engine imports when the admin loads "
-        "(`matchmaking.scheduling.engine` imports `cpsat` at module level). The report "
-        f"itself adds {own:.0f} MB: WeasyPrint keeps the boxes of every page until the PDF "
-        "is written, so memory grows with the document's boxes (table cells most). With "
-        "OR-Tools imported only when a run needs it, the same dossier peaked at 374 MB (one "
-        "measurement, OR-Tools stubbed out).",
+        "starts (Django and every app, as a worker does; OR-Tools, about 50 MB more, is "
+        "imported only when a scheduling run needs it, so a worker making reports does not "
+        f"hold it). The report itself adds {own:.0f} MB: WeasyPrint keeps the boxes of every "
+        "page until the PDF is written, so memory grows with the document's boxes (table "
+        "cells most).",
         "- **What made it fit** (first version, same data: 245 pages, 27.7 s, 614 MB): every "
         "table laid out with `table-layout: fixed` (WeasyPrint measured every cell of every "
         "row to size the columns: a quarter of the layout time), and each company's agenda "
