@@ -1,4 +1,5 @@
-"""Admin of the accounts: users (staff, managers, company representatives) and login links."""
+"""Admin of the accounts (users: staff, managers, company representatives; login links) and of
+the background jobs waiting for the broker."""
 
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -7,7 +8,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import LoginLink, User
+from .jobs import relay_outbox
+from .models import LoginLink, OutboxJob, User
 
 # The back office names the portal, not "Django administration".
 admin.site.site_header = _("CEPEX Missions Portal")
@@ -108,6 +110,39 @@ class LoginLinkAdmin(admin.ModelAdmin):
     @admin.display(description=_("usable"), boolean=True)
     def is_usable(self, obj: LoginLink) -> bool:
         return obj.used_at is None and obj.expires_at > timezone.now()
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboxJob)
+class OutboxJobAdmin(admin.ModelAdmin):
+    """Read-only: the jobs that could not reach the broker yet (it was down), with the last
+    error. Their arguments are not shown: a login link's job carries the link's token.
+    Superusers only, like the accounts (the model's permissions are given to no group)."""
+
+    list_display = ("task_name", "created_at", "attempts", "last_attempt_at", "short_error")
+    list_filter = ("task_name",)
+    date_hierarchy = "created_at"
+    fields = ("task_name", "created_at", "claimed_at", "attempts", "last_attempt_at", "last_error")
+    readonly_fields = fields
+    actions = ["send_now"]
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: OutboxJob) -> str:
+        return obj.last_error[:120]
+
+    @admin.action(description=_("Send the waiting jobs now"), permissions=["view"])
+    def send_now(self, request, queryset) -> None:
+        sent, waiting = relay_outbox()
+        self.message_user(
+            request,
+            _("%(sent)s jobs sent; %(waiting)s still waiting for the broker.")
+            % {"sent": sent, "waiting": waiting},
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

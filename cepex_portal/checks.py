@@ -186,3 +186,22 @@ def private_files_are_not_static(app_configs, **kwargs):
             id="cepex_portal.E003",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def visibility_timeout_outlives_tasks(app_configs, **kwargs):
+    """With acks_late on Redis, a message not acknowledged within the visibility timeout goes
+    to another worker: shorter than a task may run, a long report would be made twice."""
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    timeout = options.get("visibility_timeout")
+    if timeout is None or timeout > settings.CELERY_TASK_TIME_LIMIT:
+        return []
+    return [
+        Warning(
+            f"The broker's visibility timeout ({timeout} s) is not longer than the tasks' "
+            f"time limit ({settings.CELERY_TASK_TIME_LIMIT} s): a long task would be "
+            "delivered to a second worker while the first still runs it.",
+            hint="Raise CELERY_VISIBILITY_TIMEOUT (default 3600) above CELERY_TASK_TIME_LIMIT.",
+            id="cepex_portal.W007",
+        )
+    ]

@@ -105,3 +105,35 @@ class LoginLink(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class OutboxJob(models.Model):
+    """A background job waiting to reach the broker (the transactional outbox).
+
+    ``cepex_portal.jobs.enqueue_on_commit`` writes the row in the caller's transaction, so a
+    job exists exactly when what it is about was saved. Right after the commit the job is
+    sent to the broker and its row deleted; when the broker is down the row stays, with the
+    error, and the relay (beat every minute, every worker start, ``manage.py relay_outbox``)
+    sends it once the broker is back. A row is claimed (``claimed_at``) before it is sent, so
+    two senders never send it twice; a claim older than ``STALE_CLAIM`` means its sender died
+    mid-send, and the relay takes the job again.
+
+    Rows hold the task's arguments (ids, and for login links the token the e-mail carries)
+    only until they are sent.
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job waiting for the broker")
+        verbose_name_plural = _("background jobs waiting for the broker")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

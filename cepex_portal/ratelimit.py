@@ -10,6 +10,11 @@ own message in the form; the others are wrapped in :func:`rate_limited`. Pages r
 token in their address are also wrapped in :func:`token_guard`: an address that opened too
 many tokens that are not ours (``BAD_TOKEN_RATE_LIMIT``) is refused every token page until
 the window ends, so nobody can try tokens one after the other.
+
+When the cache is unreachable (Redis down), the limits fail open: the count is skipped and
+logged, and the form works. Refusing every visitor while Redis is down would turn a broken
+cache into a broken portal; the honeypot, the form's own checks and the admin's lockout
+(kept in the database) still hold.
 """
 
 from __future__ import annotations
@@ -75,16 +80,21 @@ def hashed(value: str) -> str:
 
 
 def rate_limit_hit(*, key: str, limit: int, window_seconds: int) -> bool:
-    """Count one hit for ``key``; return True when the limit is exceeded."""
+    """Count one hit for ``key``; return True when the limit is exceeded (never when the
+    cache cannot be reached: see the module's docstring)."""
     cache_key = f"ratelimit:{key}"
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr(): start a new window
-            cache.set(cache_key, 1, timeout=window_seconds)
+    try:
+        if cache.add(cache_key, 1, timeout=window_seconds):
             count = 1
+        else:
+            try:
+                count = cache.incr(cache_key)
+            except ValueError:  # expired between add() and incr(): start a new window
+                cache.set(cache_key, 1, timeout=window_seconds)
+                count = 1
+    except Exception as exc:  # the cache server is down or refuses: fail open, say so
+        logger.warning("rate limit %s not counted, the cache is unreachable: %s", key, exc)
+        return False
     return count > limit
 
 
@@ -186,7 +196,12 @@ def bad_token_seen(request: HttpRequest) -> None:
 
 
 def bad_tokens_exceeded(request: HttpRequest) -> bool:
-    return (cache.get(_bad_token_key(request)) or 0) >= settings.BAD_TOKEN_RATE_LIMIT
+    try:
+        seen = cache.get(_bad_token_key(request)) or 0
+    except Exception as exc:  # the cache server is down: fail open, say so
+        logger.warning("bad-token count not read, the cache is unreachable: %s", exc)
+        return False
+    return seen >= settings.BAD_TOKEN_RATE_LIMIT
 
 
 def token_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -224,6 +224,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # With acks_late, Redis hands a message that was taken but not acknowledged to another
+    # worker after this many seconds: a worker killed mid-task loses nothing. It must be longer
+    # than any task runs (CELERY_TASK_TIME_LIMIT) and than any retry's countdown, or a slow
+    # task would run twice (deploy check cepex_portal.W007). The report watchdog takes back
+    # a report long before that (reports.watchdog, every five minutes).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = TESTING or not CELERY_BROKER_URL
@@ -237,8 +246,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that enqueues a job while Redis is down waits this long, not Celery's
+# defaults: the job is in the outbox and goes once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Background jobs that could not reach the broker when they were made (it was down).
+    "relay-outbox": {"task": "cepex_portal.relay_outbox", "schedule": 60.0},
     # Forget login links that can no longer be used (expired or used), every night.
     "purge-login-links": {
         "task": "cepex_portal.purge_login_links",
@@ -251,6 +271,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.overdue_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Reports that lost their worker (killed mid-render) or their message are queued again.
+    "reports-watchdog": {"task": "reports.watchdog", "schedule": 300.0},
     # The follow-up report of every mission that ended, made again on the first of the month.
     "regenerate-followup-reports": {
         "task": "reports.regenerate_followups",

@@ -4,9 +4,11 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.db.models import Q
 from django.utils import timezone
 
+from .jobs import relay_outbox
 from .models import LoginLink
 
 logger = logging.getLogger(__name__)
@@ -25,3 +27,21 @@ def purge_login_links_task() -> int:
     )
     logger.info("purged %s spent login links", deleted)
     return deleted
+
+
+@shared_task(name="cepex_portal.relay_outbox", ignore_result=True)
+def relay_outbox_task() -> int:
+    """Send the background jobs that could not reach the broker when they were made."""
+    sent, waiting = relay_outbox()
+    if sent or waiting:
+        logger.info("outbox: %s jobs sent, %s still waiting", sent, waiting)
+    return sent
+
+
+@worker_ready.connect
+def relay_outbox_when_a_worker_starts(sender=None, **kwargs) -> None:
+    """A worker that starts (after an outage, a deploy) first sends what waited for it."""
+    try:
+        relay_outbox_task.delay()
+    except Exception:  # the broker went away again: beat tries every minute
+        logger.exception("could not ask for an outbox relay at worker start")

@@ -178,6 +178,7 @@ def test_token_page_after_too_many_bad_tokens_refuses_even_a_good_one(
     client, world, settings, name
 ):
     settings.BAD_TOKEN_RATE_LIMIT = 2
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is checked in English
     endpoint = ENDPOINTS[name]
     good = endpoint.args(world)
     bad = [_tampered(good[0]), *good[1:]]

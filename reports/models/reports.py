@@ -53,6 +53,8 @@ class Report(TimeStampedModel):
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True, default="")
+    # How many times a worker took it: the watchdog stops re-queuing at REPORT_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from cepex_portal.models import OutboxJob
 from matchmaking.enums import MeetingState
 from matchmaking.models import Meeting, MeetingRequest
 from matchmaking.selectors import Agenda, TravelLeg, agenda_for_company
@@ -760,6 +761,13 @@ def report_stale_before() -> dt.datetime:
     """A report still running since before this instant lost its worker: no task lives
     longer than the hard time limit (``CELERY_TASK_TIME_LIMIT``), which kills it."""
     return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def report_job_waiting(*, report_id: int) -> bool:
+    """True when the generation job of this report waits in the outbox (broker down)."""
+    return OutboxJob.objects.filter(
+        task_name="reports.generate", kwargs__report_id=report_id
+    ).exists()
 
 
 def missions_for_followup_regeneration(*, today: dt.date) -> QuerySet[Mission]:

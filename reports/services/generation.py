@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -54,6 +54,7 @@ from ..selectors.generation import (
     followup_data,
     followup_languages,
     missions_for_followup_regeneration,
+    report_job_waiting,
     report_stale_before,
 )
 
@@ -312,6 +313,7 @@ def report_generate(*, report: Report, may_retry: bool = False) -> Report:
         .update(
             state=ReportState.RUNNING,
             started_at=timezone.now(),
+            attempts=F("attempts") + 1,
             progress=CLAIMED,
             error="",
             finished_at=None,
@@ -377,6 +379,55 @@ def _mark_failed(report: Report, exc: BaseException) -> None:
     Report.objects.filter(pk=report.pk, state=ReportState.RUNNING).update(
         state=ReportState.FAILED, error=_error_text(exc), finished_at=now, updated_at=now
     )
+
+
+# A report that lost its worker this many times fails instead of being queued again: something
+# about it (its size, the data) kills workers, and a person must look.
+REPORT_ATTEMPTS = 3
+
+
+def reports_watchdog() -> tuple[int, int]:
+    """Take back the reports that no worker is making; return (queued again, failed).
+
+    Beat runs it every five minutes. A report "running" since before ``report_stale_before``
+    lost its worker (killed, out of memory, a machine gone): no task lives that long. A
+    report "queued" that long, with no job waiting in the outbox, lost its message. Both go
+    back to the queue with a new job, unless the report was already taken
+    ``REPORT_ATTEMPTS`` times: then it fails with a message saying so. Generation claims a
+    report atomically, so a job sent twice makes it once.
+    """
+    stale = report_stale_before()
+    requeued = failed = 0
+    candidates = Report.objects.filter(
+        Q(state=ReportState.RUNNING, started_at__lt=stale)
+        | Q(state=ReportState.QUEUED, updated_at__lt=stale)
+    ).only("pk", "state", "attempts", "updated_at")
+    for report in candidates:
+        if report.state == ReportState.QUEUED and report_job_waiting(report_id=report.pk):
+            continue  # the broker is down; the outbox sends it when it is back
+        now = timezone.now()
+        same = Report.objects.filter(pk=report.pk, state=report.state, updated_at=report.updated_at)
+        if report.attempts >= REPORT_ATTEMPTS:
+            failed += same.update(
+                state=ReportState.FAILED,
+                error=_(
+                    "Workers stopped %(n)s times while making this report; it was not "
+                    "queued again. Ask an administrator to look at the workers' logs."
+                )
+                % {"n": report.attempts},
+                finished_at=now,
+                updated_at=now,
+            )
+            continue
+        with transaction.atomic():
+            if same.update(state=ReportState.QUEUED, progress=0, updated_at=now):
+                from ..tasks.generation import report_generate_task
+
+                enqueue_on_commit(report_generate_task, report_id=report.pk)
+                requeued += 1
+    if requeued or failed:
+        logger.warning("report watchdog: %s queued again, %s failed", requeued, failed)
+    return requeued, failed
 
 
 def followups_regenerate(*, today: dt.date | None = None) -> list[Report]:

@@ -5,11 +5,11 @@ import logging
 from celery import shared_task
 
 from ..models import Report
-from ..services.generation import followups_regenerate, report_generate
+from ..services.generation import followups_regenerate, report_generate, reports_watchdog
 
 logger = logging.getLogger(__name__)
 
-__all__: list[str] = ["followups_regenerate_task", "report_generate_task"]
+__all__: list[str] = ["followups_regenerate_task", "report_generate_task", "reports_watchdog_task"]
 
 # An OSError (a full disk, a file that cannot be read, a lost NFS mount) may pass: retried
 # with growing pauses; anything else (a bug in a template or in the data) would fail the
@@ -39,3 +39,9 @@ def report_generate_task(self, *, report_id: int) -> None:
 def followups_regenerate_task() -> None:
     """Beat, monthly: queue the follow-up report of every mission that ended."""
     followups_regenerate()
+
+
+@shared_task(name="reports.watchdog")
+def reports_watchdog_task() -> None:
+    """Beat, every five minutes: queue again the reports no worker is making."""
+    reports_watchdog()

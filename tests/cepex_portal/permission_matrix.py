@@ -282,6 +282,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "auth.group": AdminModel(accounts=True),
     "cepex_portal.user": AdminModel(accounts=True),
     "cepex_portal.loginlink": AdminModel(accounts=True, add=False),
+    # Background jobs waiting for the broker: their arguments may hold a login link's token.
+    "cepex_portal.outboxjob": AdminModel(accounts=True, add=False),
     # django-axes: failed admin logins and lockouts; deleting an attempt lifts its lockout.
     "axes.accessattempt": AdminModel(accounts=True, add=False),
     # The ground floor: a directory every chargé de mission shares.

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cepex_portal.models import LoginLink, User
+from cepex_portal.models import LoginLink, OutboxJob, User
 from matchmaking.enums import RequestState, RunState
 from matchmaking.models import (
     CalendarFeed,
@@ -76,6 +76,9 @@ def build_world(n: int = 0) -> dict:
         expires_at=timezone.now() + dt.timedelta(minutes=30),
     )
     Group.objects.create(name=f"Managers {n}")
+    OutboxJob.objects.create(
+        task_name="cepex_portal.purge_login_links", last_error="OperationalError: refused"
+    )
     mission = MissionFactory(title=f"Wallonie {n}")
     mission.sectors.add(sector)
     venue = VenueFactory(name=f"BioPark {n}", city="Charleroi")

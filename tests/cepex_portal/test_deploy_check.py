@@ -89,6 +89,7 @@ def test_check_deploy_production_settings_clean_at_warning_level():
         ({"TRUSTED_PROXY_COUNT": "0"}, "cepex_portal.W006"),
         ({"CACHE_URL": "locmemcache://"}, "cepex_portal.W001"),
         ({"DJANGO_TESTING": "1"}, "cepex_portal.E002"),
+        ({"CELERY_VISIBILITY_TIMEOUT": "300"}, "cepex_portal.W007"),
     ],
     ids=lambda value: value if isinstance(value, str) else next(iter(value)),
 )

@@ -6,12 +6,18 @@ whether an address is known (a 500 for known addresses only would tell strangers
 exist).
 """
 
+import datetime as dt
 import socket
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from cepex_portal.jobs import enqueue
+from cepex_portal.jobs import STALE_CLAIM, TAKEN, dispatch, enqueue, enqueue_on_commit, relay_outbox
+from cepex_portal.models import OutboxJob
 from missions.models import Application
 from missions.tasks import application_confirmation_email_task
 from tests.factories import ApplicationFactory, MissionFactory, SectorFactory
@@ -77,3 +83,179 @@ def test_login_link_mail_server_down_same_answer_known_or_not(
         answers.append((response.status_code, response.get("Location")))
 
     assert answers[0] == answers[1] == (302, reverse("space:login_sent"))
+
+
+# --- The outbox: a job is a row until the broker has it -----------------------------------------
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Tasks go through a broker (not in process) that refuses connections: Redis down."""
+    from cepex_portal.celery import app
+
+    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager, app.conf.broker_url = False, url
+    _reset_connections(app)
+    try:
+        yield url
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        _reset_connections(app)
+
+
+def _reset_connections(app) -> None:
+    """Forget pooled broker connections, so the next send connects to ``broker_url``."""
+    from kombu import pools
+
+    pools.reset()  # kombu's registries of connection and producer pools
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_enqueue_on_commit_rolled_back_leaves_no_job_and_sends_nothing(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory()
+
+    def save_then_fail():
+        with transaction.atomic():
+            enqueue_on_commit(application_confirmation_email_task, application_id=application.pk)
+            inside.append(OutboxJob.objects.count())
+            raise RuntimeError("the application was not saved after all")
+
+    inside = []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        save_then_fail()
+
+    assert inside == [1]  # the job was a row of the transaction
+
+    assert callbacks == []
+    assert OutboxJob.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_enqueue_on_commit_sent_job_leaves_no_row(mailoutbox, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(contact__email="amira@alpha.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(application_confirmation_email_task, application_id=application.pk)
+
+    assert OutboxJob.objects.count() == 0
+    assert [m.to for m in mailoutbox] == [["amira@alpha.example"]]
+
+
+def test_broker_down_job_waits_with_its_error_then_relay_sends_it_once(
+    broker_down, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(contact__email="amira@alpha.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(application_confirmation_email_task, application_id=application.pk)
+
+    job = OutboxJob.objects.get()
+    assert job.task_name == "missions.application_confirmation_email"
+    assert job.kwargs == {"application_id": application.pk}
+    assert (job.attempts, job.claimed_at) == (1, None)
+    assert job.last_error.startswith("OperationalError")
+    assert relay_outbox() == (0, 1)  # still down: it waits, tried once more
+    assert OutboxJob.objects.get().attempts == 2
+
+    from cepex_portal.celery import app
+
+    app.conf.task_always_eager = True  # the broker is back (in process, as the suite runs)
+    assert relay_outbox() == (1, 0)
+    assert relay_outbox() == (0, 0)
+    assert [m.to for m in mailoutbox] == [["amira@alpha.example"]]
+
+
+def test_relay_stops_at_the_first_job_the_broker_refuses(broker_down):
+    for _ in range(3):
+        OutboxJob.objects.create(task_name="cepex_portal.purge_login_links")
+
+    assert relay_outbox() == (0, 3)
+    assert list(OutboxJob.objects.values_list("attempts", flat=True)) == [1, 0, 0]
+
+
+def test_relay_goes_on_past_a_job_whose_task_failed(mail_server_down):
+    failing = OutboxJob.objects.create(
+        task_name="missions.application_confirmation_email",
+        kwargs={"application_id": ApplicationFactory().pk},
+    )
+    fine = OutboxJob.objects.create(task_name="cepex_portal.purge_login_links")
+
+    assert relay_outbox() == (1, 1)
+    assert list(OutboxJob.objects.values_list("pk", flat=True)) == [failing.pk]
+    assert not OutboxJob.objects.filter(pk=fine.pk).exists()
+    assert "ConnectionRefusedError" in OutboxJob.objects.get().last_error
+
+
+def test_a_job_another_sender_holds_is_not_sent_twice(mailoutbox):
+    application = ApplicationFactory()
+    job = OutboxJob.objects.create(
+        task_name="missions.application_confirmation_email",
+        kwargs={"application_id": application.pk},
+        claimed_at=timezone.now(),  # another process is sending it right now
+    )
+
+    assert relay_outbox() == (0, 1)
+    assert dispatch(job_id=job.pk) == TAKEN
+    assert mailoutbox == []
+
+
+def test_a_claim_older_than_stale_claim_is_taken_again(mailoutbox):
+    application = ApplicationFactory(contact__email="amira@alpha.example")
+    OutboxJob.objects.create(
+        task_name="missions.application_confirmation_email",
+        kwargs={"application_id": application.pk},
+        claimed_at=timezone.now() - STALE_CLAIM - dt.timedelta(seconds=1),  # its sender died
+    )
+
+    assert relay_outbox() == (1, 0)
+    assert [m.to for m in mailoutbox] == [["amira@alpha.example"]]
+
+
+def test_interest_form_broker_down_saves_and_keeps_the_confirmation_job(
+    client, broker_down, django_capture_on_commit_callbacks
+):
+    mission = MissionFactory(slug="m")
+    data = {
+        "legal_name": "Carthage SA",
+        "tax_id": "1234567A",
+        "governorate": "tunis",
+        "sectors": [str(SectorFactory().pk)],
+        "size": "small",
+        "first_name": "Leila",
+        "last_name": "T",
+        "email": "leila@carthage.example",
+        "phone": "+21671234567",
+        "objectives": ["export"],
+        "consent": "on",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal:interest", args=[mission.slug]), data)
+
+    assert response.status_code == 302
+    assert Application.objects.count() == 1
+    assert [job.task_name for job in OutboxJob.objects.all()] == [
+        "missions.submission_received_email"
+    ]
+
+
+def test_relay_outbox_command_says_how_many_were_sent(mailoutbox):
+    OutboxJob.objects.create(task_name="cepex_portal.purge_login_links")
+    out = StringIO()
+
+    call_command("relay_outbox", stdout=out)
+
+    assert out.getvalue() == "1 jobs sent; 0 still waiting for the broker.\n"
+
+
+def test_relay_outbox_command_broker_down_exits_1_with_one_line(broker_down):
+    OutboxJob.objects.create(task_name="cepex_portal.purge_login_links")
+
+    with pytest.raises(CommandError, match=r"^The broker refused every job: is it running\?$") as e:
+        call_command("relay_outbox")
+
+    assert e.value.returncode == 1

@@ -39,7 +39,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cepex_portal.models import LoginLink
+from cepex_portal.models import LoginLink, OutboxJob
 from matchmaking.enums import RequestState, RunState
 from matchmaking.models import (
     CalendarFeed,
@@ -266,6 +266,7 @@ def _build_world() -> dict:
         "auth.group": Group.objects.get(name=AGENCY_STAFF_GROUP),
         "cepex_portal.user": users["rep"],
         "cepex_portal.loginlink": login_link,
+        "cepex_portal.outboxjob": OutboxJob.objects.create(task_name="reports.watchdog"),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="someone", ip_address="192.0.2.1", failures_since_start=3
         ),

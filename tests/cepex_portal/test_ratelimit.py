@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cepex_portal.ratelimit import client_ip
+from cepex_portal.ratelimit import client_ip, rate_limit_hit
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,46 @@ def test_client_ip_address_for_axes_is_none_without_an_address(settings):
     assert client_ip(request) == "unknown"
     assert client_ip_address(request) is None
     assert client_ip_address(_request(remote="2001:db8::1")) == "2001:db8::1"
+
+
+# --- Cache down: the limits fail open ----------------------------------------------------------
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache is a Redis that refuses connections (Redis down)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/1",
+        }
+    }
+
+
+def test_rate_limit_with_the_cache_down_lets_through_and_logs(cache_down, caplog):
+    assert rate_limit_hit(key="interest:10.0.0.5", limit=0, window_seconds=60) is False
+    assert "rate limit interest:10.0.0.5 not counted, the cache is unreachable" in caplog.text
+
+
+def test_login_link_form_with_the_cache_down_still_sends_the_link(
+    client, cache_down, company_a_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("space:login"), {"email": company_a_user.email})
+
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [[company_a_user.email]]
+
+
+def test_token_page_with_the_cache_down_still_opens(client, cache_down, settings):
+    settings.BAD_TOKEN_RATE_LIMIT = 1
+
+    statuses = [client.get(reverse("space:login_confirm", args=["not-a-token"])).status_code]
+    statuses += [client.get(reverse("space:login_confirm", args=["not-a-token"])).status_code]
+
+    assert 429 not in statuses

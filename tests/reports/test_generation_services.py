@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cepex_portal.models import OutboxJob
 from missions.enums import MissionStatus
 from reports.enums import LeadStage, ReportKind, ReportState
 from reports.models import Report
@@ -40,19 +41,20 @@ def _folder(settings) -> Path:
 
 
 def test_request_queues_a_report_and_enqueues_its_task_after_commit(
-    django_capture_on_commit_callbacks, monkeypatch
+    django_capture_on_commit_callbacks,
 ):
     mission = MissionFactory()
     user = UserFactory()
-    sent = []
-    monkeypatch.setattr(report_generate_task, "delay", lambda **kwargs: sent.append(kwargs))
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report = report_request(mission=mission, kind="followup", language="ar", by=user)
-        assert sent == []  # not before the commit: the worker must find the row
 
+    # The job is a row of the outbox, written with the report; it is sent after the commit
+    # (the worker must find the row).
     assert len(callbacks) == 1
-    assert sent == [{"report_id": report.pk}]
+    assert list(OutboxJob.objects.values_list("task_name", "kwargs")) == [
+        (report_generate_task.name, {"report_id": report.pk})
+    ]
     report.refresh_from_db()
     assert (report.kind, report.language, report.state, report.progress) == (
         "followup",
