@@ -243,6 +243,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_ACKS_LATE = True
+# A report "running" longer than the time limit plus this margin lost its worker: the next
+# delivery of its job, or the watchdog, makes it again.
+REPORT_STALE_MARGIN_SECONDS = env.int("REPORT_STALE_MARGIN_SECONDS", default=60)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -759,8 +759,11 @@ def report_get(*, pk: int, user: User | AnonymousUser) -> Report | None:
 
 def report_stale_before() -> dt.datetime:
     """A report still running since before this instant lost its worker: no task lives
-    longer than the hard time limit (``CELERY_TASK_TIME_LIMIT``), which kills it."""
-    return timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    longer than the hard time limit (``CELERY_TASK_TIME_LIMIT``), which kills it, plus a
+    margin for the worker to record the end (``REPORT_STALE_MARGIN_SECONDS``)."""
+    return timezone.now() - dt.timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT + settings.REPORT_STALE_MARGIN_SECONDS
+    )
 
 
 def report_job_waiting(*, report_id: int) -> bool:

@@ -89,11 +89,12 @@ def test_login_link_mail_server_down_same_answer_known_or_not(
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """Tasks go through a broker (not in process) that refuses connections: Redis down."""
     from cepex_portal.celery import app
 
     url = f"redis://127.0.0.1:{_closed_port()}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its configuration
     saved = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager, app.conf.broker_url = False, url
     _reset_connections(app)
@@ -259,3 +260,18 @@ def test_relay_outbox_command_broker_down_exits_1_with_one_line(broker_down):
         call_command("relay_outbox")
 
     assert e.value.returncode == 1
+
+
+def test_a_worker_that_starts_relays_the_outbox(mailoutbox):
+    from celery.signals import worker_ready
+
+    application = ApplicationFactory(contact__email="amira@alpha.example")
+    OutboxJob.objects.create(
+        task_name="missions.application_confirmation_email",
+        kwargs={"application_id": application.pk},
+    )
+
+    worker_ready.send(sender=None)  # what a worker started by `celery worker` sends when ready
+
+    assert OutboxJob.objects.count() == 0
+    assert [m.to for m in mailoutbox] == [["amira@alpha.example"]]
