@@ -201,7 +201,7 @@ def visibility_timeout_outlives_tasks(app_configs, **kwargs):
             f"The broker's visibility timeout ({timeout} s) is not longer than the tasks' "
             f"time limit ({settings.CELERY_TASK_TIME_LIMIT} s): a long task would be "
             "delivered to a second worker while the first still runs it.",
-            hint="Raise CELERY_VISIBILITY_TIMEOUT (default 3600) above CELERY_TASK_TIME_LIMIT.",
+            hint="Raise CELERY_VISIBILITY_TIMEOUT (default 7200) above CELERY_TASK_TIME_LIMIT.",
             id="cepex_portal.W007",
         )
     ]

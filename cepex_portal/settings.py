@@ -227,11 +227,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # With acks_late, Redis hands a message that was taken but not acknowledged to another
     # worker after this many seconds: a worker killed mid-task loses nothing. It must be longer
-    # than any task runs (CELERY_TASK_TIME_LIMIT) and than any retry's countdown, or a slow
-    # task would run twice (deploy check cepex_portal.W007). The report watchdog takes back
-    # a report long before that (reports.watchdog, every five minutes).
+    # than any task runs (CELERY_TASK_TIME_LIMIT) and than any retry's countdown (an e-mail
+    # waits up to an hour between tries), or a task would run twice (deploy check
+    # cepex_portal.W007). The report watchdog takes back a report long before that
+    # (reports.watchdog, every five minutes).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None

@@ -123,9 +123,9 @@ def _reset_connections() -> None:
 def redis_server(settings, monkeypatch):
     server = RedisServer()
     server.start()
+    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
     settings.CELERY_BROKER_URL = server.url  # what /health/ reads
     monkeypatch.setenv("CELERY_BROKER_URL", server.url)  # Celery reads it before its conf
-    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = False, server.url
     _reset_connections()
     assert celery_app.conf.broker_url == server.url

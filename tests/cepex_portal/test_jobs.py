@@ -94,8 +94,8 @@ def broker_down(settings, monkeypatch):
     from cepex_portal.celery import app
 
     url = f"redis://127.0.0.1:{_closed_port()}/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its configuration
     saved = app.conf.task_always_eager, app.conf.broker_url
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its configuration
     app.conf.task_always_eager, app.conf.broker_url = False, url
     _reset_connections(app)
     try:
