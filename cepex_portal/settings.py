@@ -49,11 +49,13 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "simple_history",
     "cepex_portal",
     "partners",
     "missions",
     "matchmaking",
     "reports",
+    "privacy",
     "portal",
 ]
 
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made a change: the audit trail (django-simple-history) records the request's user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the login view's answer and turns a lockout into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -261,6 +265,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Erase the contacts past the retention period (docs/privacy.md).
+    "privacy-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=2, minute=41),
+    },
     # Background jobs that could not reach the broker when they were made (it was down).
     "relay-outbox": {"task": "cepex_portal.relay_outbox", "schedule": 60.0},
     # Forget login links that can no longer be used (expired or used), every night.
@@ -283,6 +292,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=4, minute=7),
     },
 }
+
+# --- Privacy (GDPR) -------------------------------------------------------------------------
+# Contacts whose every application ended rejected or withdrawn this many months ago (and who
+# met no one) are erased by beat every night: docs/privacy.md.
+RETENTION_REJECTED_CONTACTS_MONTHS = env.int("RETENTION_REJECTED_CONTACTS_MONTHS", default=24)
+
+# --- Audit trail ---------------------------------------------------------------------------
+# Applications, wishes, meeting requests, meetings, outcomes and leads keep every version
+# with who and when (django-simple-history), shown under "History" in the admin. Old
+# versions are read only: a revert would skip the services' rules (capacity, double
+# booking), so changes go through the forms.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Security -------------------------------------------------------------------------------
 

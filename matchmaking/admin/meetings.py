@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from cepex_portal.audit import AuditedAdmin
 from missions.admin.scoping import MissionScopedAdmin, visible_mission_or_404
 from missions.models import Mission, ProgrammeItem
 
@@ -88,7 +89,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MissionScopedAdmin):
+class MeetingAdmin(AuditedAdmin, MissionScopedAdmin):
     form = MeetingForm
     list_display = (
         "company",

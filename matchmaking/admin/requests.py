@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from cepex_portal.audit import AuditedAdmin
 from missions.admin.scoping import MissionScopedAdmin
 from missions.models import Mission
 from missions.selectors import missions_visible_to
@@ -68,7 +69,7 @@ class FromWishesForm(forms.Form):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(MissionScopedAdmin):
+class MeetingRequestAdmin(AuditedAdmin, MissionScopedAdmin):
     change_list_template = "admin/matchmaking/meetingrequest/change_list.html"
     list_display = (
         "company",

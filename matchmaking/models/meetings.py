@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cepex_portal.constraints import PostgresExclusionConstraint, TsTzRange
 from cepex_portal.models import TimeStampedModel
@@ -81,6 +82,8 @@ class Meeting(TimeStampedModel):
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
+
+    history = HistoricalRecords()  # the audit trail: every version, who and when
 
     class Meta:
         verbose_name = _("meeting")

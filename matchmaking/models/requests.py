@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cepex_portal.models import TimeStampedModel
 from missions.enums import WishPriority
@@ -80,6 +81,8 @@ class MeetingRequest(TimeStampedModel):
     )
 
     objects = MeetingRequestQuerySet.as_manager()
+
+    history = HistoricalRecords()  # the audit trail: every version, who and when
 
     class Meta:
         verbose_name = _("meeting request")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from cepex_portal.audit import AuditedAdmin
 from partners.models import Sector
 
 from .. import services
@@ -174,7 +175,7 @@ class ApplicationAdminForm(forms.ModelForm):
 
 
 @admin.register(Application)
-class ApplicationAdmin(MissionScopedAdmin):
+class ApplicationAdmin(AuditedAdmin, MissionScopedAdmin):
     form = ApplicationAdminForm
     change_form_template = "admin/missions/application/change_form.html"
     list_display = (
@@ -461,7 +462,7 @@ class ApplicationObjectiveAdmin(MissionScopedAdmin):
 
 
 @admin.register(WishedPartner)
-class WishedPartnerAdmin(MissionScopedAdmin):
+class WishedPartnerAdmin(AuditedAdmin, MissionScopedAdmin):
     """Read-only list: wishes are changed on their application, where the whole list is
     checked against the rule (count, once each, locked after the deadline).
     """

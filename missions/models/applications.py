@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from cepex_portal.models import TimeStampedModel
 from cepex_portal.storage import private_storage
@@ -94,6 +95,8 @@ class Application(TimeStampedModel):
 
     objects = ApplicationQuerySet.as_manager()
 
+    history = HistoricalRecords()  # the audit trail: every version, who and when
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -160,6 +163,8 @@ class WishedPartner(models.Model):
         _("priority"), choices=WishPriority.choices, default=WishPriority.MEDIUM
     )
     motivation = models.CharField(_("motivation"), max_length=500, blank=True, default="")
+
+    history = HistoricalRecords()  # the audit trail: every version, who and when
 
     class Meta:
         verbose_name = _("wished partner")

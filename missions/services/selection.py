@@ -65,6 +65,7 @@ def _lock(application: Application) -> tuple[Application, Mission]:
 def _set_status(application: Application, *, to: str, by: User | None) -> Application:
     """Write the new status (and, for a staff decision, who took it and when)."""
     application.status = to
+    application._history_user = by  # the audit trail names who, also outside a request
     fields = ["status", "updated_at"]
     if to in _DECISIONS:
         application.decided_at = timezone.now()

@@ -50,6 +50,9 @@ class Contact(TimeStampedModel):
         related_name="contacts",
     )
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    # Set when the person's data was erased (GDPR): the row stays for the business records
+    # that point at it, with no name, address or phone left (privacy.services.contact_erase).
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     is_confirmed = models.BooleanField(
         _("confirmed by staff"),
         default=True,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cepex_portal.audit import AuditedAdmin
 from missions.admin.scoping import MissionScopedAdmin
 from missions.enums import MissionKind
 from missions.models import Mission
@@ -88,7 +89,7 @@ class MeetingOutcomeForm(forms.ModelForm):
 
 
 @admin.register(MeetingOutcome)
-class MeetingOutcomeAdmin(MissionScopedAdmin):
+class MeetingOutcomeAdmin(AuditedAdmin, MissionScopedAdmin):
     mission_lookup = "meeting__mission"
     form = MeetingOutcomeForm
     list_display = (
@@ -264,7 +265,7 @@ class LeadAdminForm(forms.ModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(MissionScopedAdmin):
+class LeadAdmin(AuditedAdmin, MissionScopedAdmin):
     form = LeadAdminForm
     list_display = (
         "title",

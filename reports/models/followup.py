@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from cepex_portal.models import TimeStampedModel
 from matchmaking.models import Meeting
@@ -42,6 +43,8 @@ class MeetingOutcome(TimeStampedModel):
         blank=True,
         related_name="meeting_outcomes",
     )
+
+    history = HistoricalRecords()  # the audit trail: every version, who and when
 
     class Meta:
         verbose_name = _("meeting outcome")
@@ -134,6 +137,8 @@ class Lead(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True, default="")
 
     objects = LeadQuerySet.as_manager()
+
+    history = HistoricalRecords()  # the audit trail: every version, who and when
 
     class Meta:
         verbose_name = _("lead")

@@ -230,6 +230,15 @@ ADMIN_PAGES: dict[str, dict[str, Expected]] = {
         staff=to("/admin/missions/application/"), other_staff=NOT_FOUND, manager=FORBIDDEN
     ),
     "admin:missions_application_brochure": _admin_page(other_staff=NOT_FOUND),
+    # Personal data (privacy): export a contact's or a company's data, erase a contact.
+    # Superusers, and those given the permissions by hand (the groups have none of them).
+    "admin:privacy_erasure_export_contact": _admin_page(
+        staff=FORBIDDEN, manager=FORBIDDEN, superuser=OK
+    ),
+    "admin:privacy_erasure_export_company": _admin_page(
+        staff=FORBIDDEN, manager=FORBIDDEN, superuser=OK
+    ),
+    "admin:privacy_erasure_erase": _admin_page(staff=FORBIDDEN, manager=FORBIDDEN, superuser=OK),
     # A mission's day grid, its suggested meetings, auto-scheduling.
     "admin:matchmaking_meeting_grid": _admin_page(other_staff=NOT_FOUND),
     "admin:matchmaking_mission_suggestions": _admin_page(other_staff=NOT_FOUND),
@@ -269,12 +278,15 @@ class AdminModel:
     gets 404 on them. ``add`` / ``delete``: whether anyone (a superuser) may add or delete
     one in the admin (some rows are only written by services). ``accounts``: user accounts
     and what logs them in, for superusers only (403 to every other member of staff).
+    ``audited``: its rows keep their versions (the audit trail), shown one by one at
+    ``admin:<app>_<model>_simple_history``, read only, to whoever sees the row's history.
     """
 
     scoped: bool = False
     add: bool = True
     delete: bool = True
     accounts: bool = False
+    audited: bool = False
 
 
 ADMIN_MODELS: dict[str, AdminModel] = {
@@ -284,6 +296,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "cepex_portal.loginlink": AdminModel(accounts=True, add=False),
     # Background jobs waiting for the broker: their arguments may hold a login link's token.
     "cepex_portal.outboxjob": AdminModel(accounts=True, add=False),
+    # Erasures of personal data: who erased which contact (by id) and when; kept for good.
+    "privacy.erasure": AdminModel(accounts=True, add=False, delete=False),
     # django-axes: failed admin logins and lockouts; deleting an attempt lifts its lockout.
     "axes.accessattempt": AdminModel(accounts=True, add=False),
     # The ground floor: a directory every chargé de mission shares.
@@ -301,22 +315,22 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "missions.mission": AdminModel(scoped=True),
     "missions.programmeitem": AdminModel(scoped=True),
     "missions.missionpartner": AdminModel(scoped=True),
-    "missions.application": AdminModel(scoped=True),
+    "missions.application": AdminModel(scoped=True, audited=True),
     "missions.applicationobjective": AdminModel(scoped=True),
-    "missions.wishedpartner": AdminModel(scoped=True, add=False),
+    "missions.wishedpartner": AdminModel(scoped=True, add=False, audited=True),
     "missions.heldapplication": AdminModel(scoped=True, add=False),
     "matchmaking.meetinggrid": AdminModel(scoped=True),
-    "matchmaking.meetingrequest": AdminModel(scoped=True),
+    "matchmaking.meetingrequest": AdminModel(scoped=True, audited=True),
     "matchmaking.partnerlink": AdminModel(scoped=True, add=False),
     "matchmaking.partneravailability": AdminModel(scoped=True),
-    "matchmaking.meeting": AdminModel(scoped=True, delete=False),
+    "matchmaking.meeting": AdminModel(scoped=True, delete=False, audited=True),
     "matchmaking.schedulerun": AdminModel(scoped=True, add=False),
     # A company's calendar spans its missions; a partner's belongs to its link's mission (the
     # world's feed is P's on M).
     "matchmaking.calendarfeed": AdminModel(scoped=True, add=False),
     "matchmaking.meetingnotification": AdminModel(scoped=True, add=False, delete=False),
-    "reports.meetingoutcome": AdminModel(scoped=True, delete=False),
-    "reports.lead": AdminModel(scoped=True),
+    "reports.meetingoutcome": AdminModel(scoped=True, delete=False, audited=True),
+    "reports.lead": AdminModel(scoped=True, audited=True),
     "reports.leadreminder": AdminModel(scoped=True, add=False, delete=False),
     "reports.report": AdminModel(scoped=True, add=False, delete=False),
 }
@@ -341,8 +355,12 @@ def admin_model_rows(label: str, facts: AdminModel) -> dict[str, dict[str, Expec
             return NOT_FOUND
         return OK
 
+    views = (*ADMIN_VIEWS, "simple_history") if facts.audited else ADMIN_VIEWS
     rows = {
-        f"{name}_{view}": _admin_page(**{u: page(view, u) for u in AGENCY}) for view in ADMIN_VIEWS
+        f"{name}_{view}": _admin_page(
+            **{u: page("history" if view == "simple_history" else view, u) for u in AGENCY}
+        )
+        for view in views
     }
     rows[f"admin/{app_label}/{model_name}/<path:object_id>/"] = _admin_page(
         staff=to(f"/admin/{app_label}/{model_name}/"),

@@ -56,6 +56,7 @@ from partners.enums import ClaimStatus, KeyFigureKind
 from partners.models import Certification, CompanyRevision, KeyFigure
 from partners.services import claim_decision_token
 from portal.services import AGENCY_STAFF_GROUP, MANAGERS_GROUP, roles_ensure
+from privacy.models import Erasure
 from reports.models import LeadReminder, MeetingOutcome
 from tests.cepex_portal.permission_matrix import (
     ADMIN_MODELS,
@@ -267,6 +268,7 @@ def _build_world() -> dict:
         "cepex_portal.user": users["rep"],
         "cepex_portal.loginlink": login_link,
         "cepex_portal.outboxjob": OutboxJob.objects.create(task_name="reports.watchdog"),
+        "privacy.erasure": Erasure.objects.create(contact_id=987654, reason="request"),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="someone", ip_address="192.0.2.1", failures_since_start=3
         ),
@@ -363,6 +365,8 @@ def _holds(role: str, holder: str, token: str, made_up: str) -> str:
 def _kwargs(key: str, role: str, world: dict) -> dict:
     """The arguments of ``key``'s address, for ``role`` (who holds which token)."""
     tokens = world["tokens"]
+    contact_pk = world["objects"]["partners.contact"].pk
+    company_pk = world["objects"]["partners.company"].pk
     partner_token = _holds(role, "partner", tokens["partner"], MADE_UP_SIGNED)
     mission, application = world["mission"], world["application"]
     by_key = {
@@ -406,6 +410,9 @@ def _kwargs(key: str, role: str, world: dict) -> dict:
             "status": ApplicationStatus.REJECTED,
         },
         "admin:missions_application_brochure": {"object_id": application.pk},
+        "admin:privacy_erasure_export_contact": {"pk": contact_pk, "fmt": "zip"},
+        "admin:privacy_erasure_export_company": {"pk": company_pk, "fmt": "json"},
+        "admin:privacy_erasure_erase": {"pk": contact_pk},
         "admin:matchmaking_meeting_grid": {"mission_id": mission.pk},
         "admin:matchmaking_mission_suggestions": {"object_id": mission.pk},
         "admin:matchmaking_mission_suggestions_by_partner": {"object_id": mission.pk},
@@ -430,6 +437,10 @@ def _address(key: str, role: str, world: dict) -> str:
     if key.startswith("admin/") and key.endswith("/<path:object_id>/"):
         label = ".".join(key.split("/")[1:3])
         return "/" + key.replace("<path:object_id>", str(world["objects"][label].pk))
+    version = re.fullmatch(r"admin:(\w+)_simple_history", key)
+    if version:  # the row's first version, by position as the library's URL takes it
+        row = world["objects"][ADMIN_LABELS[version[1]]]
+        return reverse(key, args=[row.pk, row.history.earliest().history_id])
     return reverse(key, kwargs=_kwargs(key, role, world))
 
 

@@ -1,0 +1,34 @@
+"""``manage.py apply_retention [--dry-run] [--months N]``: erase the contacts past the
+retention period now (beat does it every night); print how many, and which ids."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from privacy.services import retention_apply
+
+
+class Command(BaseCommand):
+    help = (
+        "Erase the personal data of contacts whose applications all ended (rejected or "
+        "withdrawn) longer ago than the retention period, and who met no one."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="Say who; erase nothing.")
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=None,
+            help="Retention period in months (default RETENTION_REJECTED_CONTACTS_MONTHS).",
+        )
+
+    def handle(self, *args, dry_run: bool = False, months: int | None = None, **options):
+        months = settings.RETENTION_REJECTED_CONTACTS_MONTHS if months is None else months
+        if months < 1:
+            raise CommandError(f"--months must be at least 1, not {months}.", returncode=2)
+        ids = retention_apply(months=months, dry_run=dry_run)
+        verb = "would erase" if dry_run else "erased"
+        listed = ", ".join(f"#{pk}" for pk in ids)
+        self.stdout.write(
+            f"Retention ({months} months): {verb} {len(ids)} contacts. {listed}".rstrip()
+        )
