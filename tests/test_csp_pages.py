@@ -127,8 +127,21 @@ NOT_PAGES = {
 }
 
 
+def _first(app_label: str, model_name: str):
+    model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the world has no {model._meta.label}"
+    return obj
+
+
 def _admin_args(route: str, world) -> list:
     args = []
+    if "/history/([^/]+)/" in route:  # one version of a row (django-simple-history)
+        obj = _first(*route.split("/")[:2])
+        return [obj.pk, obj.history.earliest().history_id]
+    if route.startswith("privacy/erasure/") and "<int:pk>" in route:
+        owner = "company" if "/company/" in route else "contact"
+        return [_first("partners", owner).pk, *(["json"] if "<str:fmt>" in route else [])]
     if "<path:object_id>" in route or "<id>" in route:
         app_label, model_name = route.split("/")[:2]
         model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()

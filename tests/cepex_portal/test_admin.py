@@ -28,6 +28,7 @@ from missions.enums import Objective
 from missions.models import ApplicationObjective, HeldApplication
 from partners.enums import ClaimStatus, KeyFigureKind
 from partners.models import Certification, CompanyRevision, KeyFigure
+from privacy.models import Erasure
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -79,6 +80,7 @@ def build_world(n: int = 0) -> dict:
     OutboxJob.objects.create(
         task_name="cepex_portal.purge_login_links", last_error="OperationalError: refused"
     )
+    Erasure.objects.create(contact_id=987654, reason="request", scrubbed={"accounts": 1})
     mission = MissionFactory(title=f"Wallonie {n}")
     mission.sectors.add(sector)
     venue = VenueFactory(name=f"BioPark {n}", city="Charleroi")
