@@ -10,7 +10,10 @@ class CepexPortalConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deployment checks
+        from . import (
+            audit,  # noqa: F401 - names the author of changes made without an account
+            checks,  # noqa: F401 - registers the deployment checks
+        )
 
         # The filesystem broker (debug without Redis) needs its folders before anyone sends.
         options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})

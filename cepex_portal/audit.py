@@ -1,5 +1,10 @@
-"""The audit trail in the admin: django-simple-history's "History" pages, kept inside the
-same walls as the change page.
+"""The audit trail: who made a change without an account, and django-simple-history's
+"History" pages in the admin, kept inside the same walls as the change page.
+
+The history middleware records ``request.user`` as the author of a change. A change made
+without an account (a partner's signed link, a lead reminder's link, the public form's
+verification) names where it came from in ``history_change_reason``: the view wraps its work
+in ``audit_actor("partner link: BioWin")``.
 
 ``AuditedAdmin`` goes first in an admin's bases (before ``MissionScopedAdmin`` or
 ``ModelAdmin``). Two things of ``SimpleHistoryAdmin`` are changed:
@@ -14,9 +19,35 @@ same walls as the change page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.admin.utils import unquote
+from django.dispatch import receiver
 from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.signals import pre_create_historical_record
+
+_actor: ContextVar[str] = ContextVar("audit_actor", default="")
+
+
+@contextmanager
+def audit_actor(reason: str) -> Iterator[None]:
+    """Name ``reason`` as the author of every version written inside the block that has no
+    reason of its own (the change reason column of the history page)."""
+    token = _actor.set(reason[:200])
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+@receiver(pre_create_historical_record)
+def _record_actor(sender, history_instance, **kwargs) -> None:
+    actor = _actor.get()
+    if actor and not history_instance.history_change_reason:
+        history_instance.history_change_reason = actor
 
 
 class AuditedAdmin(SimpleHistoryAdmin):

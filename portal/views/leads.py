@@ -30,6 +30,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cepex_portal.audit import audit_actor
 from cepex_portal.ratelimit import bad_token_seen, token_guard
 from matchmaking.models import PartnerLink
 from reports.enums import OPEN_LEAD_STAGES, OutcomeSide
@@ -216,9 +217,10 @@ def lead_reminder(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if all(form.is_valid() for form in forms):
             try:
-                reminder_answer(
-                    token=token, updates={form.lead.pk: form.changes() for form in forms}
-                )
+                with audit_actor(f"reminder link: {reminder.company}"):
+                    reminder_answer(
+                        token=token, updates={form.lead.pk: form.changes() for form in forms}
+                    )
             except LeadUpdatesRefused as exc:
                 for form in forms:
                     if form.lead.pk in exc.errors:

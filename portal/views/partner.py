@@ -30,6 +30,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from cepex_portal.audit import audit_actor
 from cepex_portal.ratelimit import bad_token_seen, token_guard
 from matchmaking.enums import LIVE_MEETING_STATES, MeetingState, RequestState
 from matchmaking.models import PartnerLink
@@ -76,7 +77,9 @@ def partner_link_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
                 bad_token_seen(request)
             status = 404 if exc.code == "invalid" else 400
             return _private(_refused(request, exc.messages[0], status=status))
-        return _private(view(request, link, *args, **kwargs))
+        # No account: the audit trail names the link's partner as the author.
+        with audit_actor(f"partner link: {link.partner}"):
+            return _private(view(request, link, *args, **kwargs))
 
     return wrapper
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cepex_portal.audit import audit_actor
 from cepex_portal.ratelimit import bad_token_seen, client_ip, rate_limit_hit, token_guard
 from missions import selectors, services
 from missions.emails import EMAIL_VERIFICATION_SALT
@@ -209,7 +210,9 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
     if request.method == "GET":
         return render(request, "portal/verify_email.html", {"state": "confirm"})
-    claim = claim_verify_email(claim_id=payload["claim"], email=str(payload.get("email", "")))
+    # The sender has no account yet: the audit trail says where the application came from.
+    with audit_actor("public form: verified address"):
+        claim = claim_verify_email(claim_id=payload["claim"], email=str(payload.get("email", "")))
     if claim is None:
         return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
     state = {

@@ -617,3 +617,14 @@ def test_partner_page_queries_same_for_one_and_many_requests(english, link, miss
         )
 
     assert page_queries(english, _page(link)) == one
+
+
+def test_partner_answer_is_in_the_audit_trail_with_the_link_as_author(english, link, sent_request):
+    _answer(english, link, sent_request, "accept", attendees="Dr Anne Dupont")
+
+    version = sent_request.history.order_by("-history_id").first()
+    assert (version.state, version.history_user, version.history_change_reason) == (
+        RequestState.ACCEPTED,
+        None,
+        f"partner link: {link.partner}",
+    )
