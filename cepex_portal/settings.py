@@ -297,6 +297,8 @@ CELERY_BEAT_SCHEDULE = {
 # Contacts whose every application ended rejected or withdrawn this many months ago (and who
 # met no one) are erased by beat every night: docs/privacy.md.
 RETENTION_REJECTED_CONTACTS_MONTHS = env.int("RETENTION_REJECTED_CONTACTS_MONTHS", default=24)
+# Claims to represent a company whose sender never proved their address, after this many days.
+RETENTION_UNVERIFIED_CLAIMS_DAYS = env.int("RETENTION_UNVERIFIED_CLAIMS_DAYS", default=30)
 
 # --- Audit trail ---------------------------------------------------------------------------
 # Applications, wishes, meeting requests, meetings, outcomes and leads keep every version

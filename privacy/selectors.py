@@ -20,6 +20,7 @@ from cepex_portal.models import LoginLink
 from matchmaking.models import Meeting, MeetingNotification, MeetingRequest
 from missions.enums import ApplicationStatus
 from missions.models import Application, HeldApplication
+from partners.enums import ClaimStatus
 from partners.models import Company, Contact, RepresentativeClaim
 from reports.models import Lead, MeetingOutcome
 
@@ -65,10 +66,13 @@ def _rows(queryset: QuerySet) -> list[dict[str, Any]]:
 
 
 def contact_accounts(*, contact: Contact) -> QuerySet:
-    """The portal accounts of a contact: the users with the contact's e-mail address."""
-    if not contact.email:
+    """The portal accounts of a contact: the representatives of the contact's company with
+    the contact's e-mail address (never a member of staff who shares an address)."""
+    if not contact.email or contact.company_id is None:
         return User.objects.none()
-    return User.objects.filter(email__iexact=contact.email)
+    return User.objects.filter(
+        email__iexact=contact.email, company_id=contact.company_id, is_staff=False
+    )
 
 
 def contact_claims(*, contact: Contact) -> QuerySet[RepresentativeClaim]:
@@ -160,4 +164,13 @@ def contacts_past_retention(*, months: int, now: dt.datetime | None = None) -> Q
         .exclude(applications__updated_at__gte=cutoff)
         .exclude(company__meetings__isnull=False)
         .distinct()
+    )
+
+
+def claims_never_verified(*, days: int, now: dt.datetime | None = None) -> QuerySet:
+    """Claims to represent a company whose sender never opened the link that proves their
+    address, made more than ``days`` days ago: nobody knows who they were."""
+    now = now or timezone.now()
+    return RepresentativeClaim.objects.filter(
+        status=ClaimStatus.UNVERIFIED, created_at__lt=now - dt.timedelta(days=days)
     )

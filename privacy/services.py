@@ -21,11 +21,18 @@ from django.utils import timezone
 
 from cepex_portal.models import LoginLink
 from matchmaking.models import MeetingNotification, MeetingRequest
+from missions.services import held_applications_discard
 from partners.models import CompanyRevision, Contact, RepresentativeClaim
 from partners.spreadsheets import spreadsheet_safe
 
 from .models import Erasure, ErasureReason
-from .selectors import Data, contact_accounts, contact_claims, contacts_past_retention
+from .selectors import (
+    Data,
+    claims_never_verified,
+    contact_accounts,
+    contact_claims,
+    contacts_past_retention,
+)
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -235,3 +242,15 @@ def retention_apply(*, months: int, dry_run: bool = False) -> list[int]:
         for contact in Contact.objects.filter(pk__in=ids):
             contact_erase(contact=contact, by=None, reason=ErasureReason.RETENTION)
     return ids
+
+
+def unverified_claims_delete(*, days: int, dry_run: bool = False) -> int:
+    """Delete the claims never verified after ``days`` days, with what they held (the held
+    application and its brochure); return how many."""
+    claims = list(claims_never_verified(days=days))
+    if not dry_run:
+        for claim in claims:
+            with transaction.atomic():
+                held_applications_discard(claim=claim)
+                claim.delete()
+    return len(claims)

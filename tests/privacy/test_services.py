@@ -29,7 +29,13 @@ from missions.models import Application
 from partners.models import CompanyRevision, Contact, RepresentativeClaim
 from privacy.models import Erasure, ErasureReason
 from privacy.selectors import company_data, contact_data, contacts_past_retention
-from privacy.services import contact_erase, export_csv_zip, export_json, retention_apply
+from privacy.services import (
+    contact_erase,
+    export_csv_zip,
+    export_json,
+    retention_apply,
+    unverified_claims_delete,
+)
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
@@ -306,3 +312,33 @@ def test_apply_retention_command_bad_months_exits_2_with_one_line():
 
     assert result.returncode == 2
     assert result.stderr == "CommandError: --months must be at least 1, not 0.\n"
+
+
+def test_retention_deletes_claims_never_verified_after_30_days():
+    old = RepresentativeClaimFactory(email="stranger@nowhere.example")
+    recent = RepresentativeClaimFactory()
+    verified = RepresentativeClaimFactory(
+        status="pending", email_verified_at=timezone.now() - dt.timedelta(days=90)
+    )
+    for claim, days in ((old, 31), (recent, 29), (verified, 90)):
+        RepresentativeClaim.objects.filter(pk=claim.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=days)
+        )
+
+    assert unverified_claims_delete(days=30, dry_run=True) == 1
+    assert unverified_claims_delete(days=30) == 1
+
+    assert sorted(RepresentativeClaim.objects.values_list("pk", flat=True)) == sorted(
+        [recent.pk, verified.pk]
+    )
+    assert _traces("stranger@nowhere.example") == []
+
+
+def test_erase_never_touches_a_staff_account_sharing_the_address():
+    contact = ContactFactory(email="shared@cepex.example")
+    staff = UserFactory(username="agent", email="shared@cepex.example", is_staff=True)
+
+    contact_erase(contact=contact, by=None, reason=ErasureReason.REQUEST)
+
+    staff.refresh_from_db()
+    assert (staff.username, staff.is_active, staff.email) == ("agent", True, "shared@cepex.example")

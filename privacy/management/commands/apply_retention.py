@@ -10,7 +10,8 @@ from privacy.services import retention_apply
 class Command(BaseCommand):
     help = (
         "Erase the personal data of contacts whose applications all ended (rejected or "
-        "withdrawn) longer ago than the retention period, and who met no one."
+        "withdrawn) longer ago than the retention period, and who met no one; delete the "
+        "claims to represent a company whose address was never verified."
     )
 
     def add_arguments(self, parser) -> None:
