@@ -37,16 +37,6 @@ STALE_CLAIM = dt.timedelta(minutes=5)
 RELAY_BATCH = 500
 
 
-def enqueue(task: Any, /, **kwargs: Any) -> bool:
-    """Send ``task`` with keyword arguments now; return False, logged, if that failed."""
-    try:
-        task.apply_async(kwargs=kwargs)
-    except Exception:  # broker down, or an eager task that failed: never the caller's problem
-        logger.exception("could not run or enqueue %s with %s", task.name, sorted(kwargs))
-        return False
-    return True
-
-
 def enqueue_on_commit(task: Any, /, **kwargs: Any) -> OutboxJob:
     """Record ``task`` in the outbox now and send it once the current transaction commits
     (a worker must see the rows it is about); if the broker is down, the relay sends it."""

@@ -38,6 +38,7 @@ from missions.models import Application
 from reports.enums import ReportState
 from reports.models import Report
 from reports.services.generation import report_request
+from tests.brokers import broker_at, interest_form_data
 from tests.factories import MissionFactory, SectorFactory
 from tests.reports.factories_pdfreports import build_world
 
@@ -110,31 +111,16 @@ class RedisServer:
             self.process = None
 
 
-def _reset_connections() -> None:
-    """Forget pooled broker connections, so the next send connects to ``broker_url``."""
-    from kombu import pools
-
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def redis_server(settings, monkeypatch):
     server = RedisServer()
     server.start()
-    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
     settings.CELERY_BROKER_URL = server.url  # what /health/ reads
-    monkeypatch.setenv("CELERY_BROKER_URL", server.url)  # Celery reads it before its conf
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = False, server.url
-    _reset_connections()
-    assert celery_app.conf.broker_url == server.url
     try:
-        yield server
+        with broker_at(server.url, monkeypatch):
+            yield server
     finally:
         server.stop()
-        celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
-        _reset_connections()
 
 
 # --- Redis down ---------------------------------------------------------------------------------
@@ -142,19 +128,11 @@ def redis_server(settings, monkeypatch):
 
 def test_redis_down_form_still_works_and_the_email_goes_once_redis_is_back(client, redis_server):
     mission = MissionFactory(slug="wallonie")
-    data = {
-        "legal_name": "Carthage Pharma SA",
-        "tax_id": "1234567A",
-        "governorate": "tunis",
-        "sectors": [str(SectorFactory().pk)],
-        "size": "small",
-        "first_name": "Leila",
-        "last_name": "Trabelsi",
-        "email": "leila@carthage.example",
-        "phone": "+21671234567",
-        "objectives": ["export"],
-        "consent": "on",
-    }
+    data = interest_form_data(
+        sector_id=SectorFactory().pk,
+        legal_name="Carthage Pharma SA",
+        last_name="Trabelsi",
+    )
     redis_server.stop()
 
     response = client.post(reverse("portal:interest", args=[mission.slug]), data)

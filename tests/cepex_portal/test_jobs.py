@@ -16,10 +16,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cepex_portal.jobs import STALE_CLAIM, TAKEN, dispatch, enqueue, enqueue_on_commit, relay_outbox
+from cepex_portal.jobs import FAILED, STALE_CLAIM, TAKEN, dispatch, enqueue_on_commit, relay_outbox
 from cepex_portal.models import OutboxJob
 from missions.models import Application
 from missions.tasks import application_confirmation_email_task
+from tests.brokers import broker_at, interest_form_data
 from tests.factories import ApplicationFactory, MissionFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,31 +41,23 @@ def mail_server_down(settings):
     settings.EMAIL_TIMEOUT = 2
 
 
-def test_enqueue_failing_task_returns_false_and_logs(mail_server_down, caplog):
+def test_dispatch_failing_task_returns_failed_and_logs(mail_server_down, caplog):
     application = ApplicationFactory()
+    job = OutboxJob.objects.create(
+        task_name=application_confirmation_email_task.name,
+        kwargs={"application_id": application.pk},
+    )
 
-    assert enqueue(application_confirmation_email_task, application_id=application.pk) is False
-    assert "could not run or enqueue missions.application_confirmation_email" in caplog.text
+    assert dispatch(job_id=job.pk) == FAILED
+    assert "not sent, the relay will try again" in caplog.text
+    assert "missions.application_confirmation_email" in caplog.text
 
 
 def test_interest_form_mail_server_down_saves_and_answers_normally(
     client, mail_server_down, django_capture_on_commit_callbacks
 ):
     mission = MissionFactory(slug="m")
-    sector = SectorFactory()
-    data = {
-        "legal_name": "Carthage SA",
-        "tax_id": "1234567A",
-        "governorate": "tunis",
-        "sectors": [str(sector.pk)],
-        "size": "small",
-        "first_name": "Leila",
-        "last_name": "T",
-        "email": "leila@carthage.example",
-        "phone": "+21671234567",
-        "objectives": ["export"],
-        "consent": "on",
-    }
+    data = interest_form_data(sector_id=SectorFactory().pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:interest", args=[mission.slug]), data)
@@ -89,29 +82,11 @@ def test_login_link_mail_server_down_same_answer_known_or_not(
 
 
 @pytest.fixture
-def broker_down(settings, monkeypatch):
+def broker_down(monkeypatch):
     """Tasks go through a broker (not in process) that refuses connections: Redis down."""
-    from cepex_portal.celery import app
-
     url = f"redis://127.0.0.1:{_closed_port()}/0"
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    monkeypatch.setenv("CELERY_BROKER_URL", url)  # Celery reads it before its configuration
-    app.conf.task_always_eager, app.conf.broker_url = False, url
-    _reset_connections(app)
-    try:
+    with broker_at(url, monkeypatch):
         yield url
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
-        _reset_connections(app)
-
-
-def _reset_connections(app) -> None:
-    """Forget pooled broker connections, so the next send connects to ``broker_url``."""
-    from kombu import pools
-
-    pools.reset()  # kombu's registries of connection and producer pools
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_enqueue_on_commit_rolled_back_leaves_no_job_and_sends_nothing(
@@ -220,19 +195,7 @@ def test_interest_form_broker_down_saves_and_keeps_the_confirmation_job(
     client, broker_down, django_capture_on_commit_callbacks
 ):
     mission = MissionFactory(slug="m")
-    data = {
-        "legal_name": "Carthage SA",
-        "tax_id": "1234567A",
-        "governorate": "tunis",
-        "sectors": [str(SectorFactory().pk)],
-        "size": "small",
-        "first_name": "Leila",
-        "last_name": "T",
-        "email": "leila@carthage.example",
-        "phone": "+21671234567",
-        "objectives": ["export"],
-        "consent": "on",
-    }
+    data = interest_form_data(sector_id=SectorFactory().pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:interest", args=[mission.slug]), data)
