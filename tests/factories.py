@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from cepex_portal.models import User
+from matchmaking.enums import MeetingState
 from matchmaking.models import Meeting, MeetingRequest
 from missions.enums import ApplicationStatus, MissionKind, MissionStatus, ProgrammeItemKind
 from missions.models import (
@@ -25,6 +26,8 @@ from partners.models import (
     TravelTime,
     Venue,
 )
+from reports.enums import Attendance, OutcomeSide, ReportKind, ReportState
+from reports.models import Lead, MeetingOutcome, Report
 
 
 def _tax_id(n: int) -> str:
@@ -208,3 +211,60 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         lambda: (timezone.now() + dt.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
     )
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=30))
+
+
+def _past_start(n: int) -> dt.datetime:
+    # A day back, an hour apart per meeting: live meetings never overlap (PostgreSQL).
+    start = timezone.now() - dt.timedelta(days=1, hours=n % 500)
+    return start.replace(minute=0, second=0, microsecond=0)
+
+
+class PastMeetingFactory(MeetingFactory):
+    """A confirmed meeting that has ended."""
+
+    state = MeetingState.CONFIRMED
+    starts_at = factory.Sequence(_past_start)
+
+
+class MeetingOutcomeFactory(factory.django.DjangoModelFactory):
+    """The company's word on a meeting: held."""
+
+    class Meta:
+        model = MeetingOutcome
+
+    meeting = factory.SubFactory(MeetingFactory)
+    side = OutcomeSide.COMPANY
+    attendance = Attendance.HELD
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    """A lead at the stage "contact", with no next action and no due date."""
+
+    class Meta:
+        model = Lead
+
+    mission = factory.SubFactory(MissionFactory)
+    company = factory.SubFactory(CompanyFactory)
+    partner = factory.SubFactory(PartnerOrganisationFactory)
+    title = factory.Sequence(lambda n: f"Lead {n}")
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A queued report; ``done=True`` gives one with a (tiny) file, checksum and size."""
+
+    class Meta:
+        model = Report
+
+    kind = ReportKind.DOSSIER
+    mission = factory.SubFactory(MissionFactory)
+    language = "fr"
+
+    class Params:
+        done = factory.Trait(
+            state=ReportState.DONE,
+            progress=100,
+            file=factory.django.FileField(filename="report.pdf", data=b"%PDF-1.7 test\n%%EOF\n"),
+            checksum="0" * 64,
+            size_bytes=20,
+            pages=1,
+        )

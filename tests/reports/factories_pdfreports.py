@@ -16,78 +16,37 @@ import datetime as dt
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-import factory
-
 from matchmaking.enums import MeetingState, RequestState
 from missions.enums import ApplicationStatus, ProgrammeItemKind
 from partners.enums import KeyFigureKind, PartnerKind
 from partners.models import KeyFigure
 from reports.enums import (
     AgreementKind,
-    Attendance,
     InterestLevel,
     LeadStage,
     OutcomeSide,
-    ReportKind,
-    ReportState,
 )
-from reports.models import Lead, MeetingOutcome, Report
 from tests.factories import (
     ApplicationFactory,
     CompanyFactory,
     ContactFactory,
+    LeadFactory,
     MeetingFactory,
+    MeetingOutcomeFactory,
     MeetingRequestFactory,
     MissionFactory,
     MissionPartnerFactory,
     PartnerOrganisationFactory,
     ProgrammeItemFactory,
+    ReportFactory,
     TravelTimeFactory,
     UserFactory,
     VenueFactory,
 )
 
+__all__ = ["LeadFactory", "MeetingOutcomeFactory", "ReportFactory", "at", "build_world"]
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-class LeadFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Lead
-
-    mission = factory.SubFactory(MissionFactory)
-    company = factory.SubFactory(CompanyFactory)
-    partner = factory.SubFactory(PartnerOrganisationFactory)
-    title = factory.Sequence(lambda n: f"Lead {n}")
-
-
-class MeetingOutcomeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MeetingOutcome
-
-    meeting = factory.SubFactory(MeetingFactory)
-    side = OutcomeSide.COMPANY
-    attendance = Attendance.HELD
-
-
-class ReportFactory(factory.django.DjangoModelFactory):
-    """A queued report; ``done=True`` gives one with a (tiny) file, checksum and size."""
-
-    class Meta:
-        model = Report
-
-    kind = ReportKind.DOSSIER
-    mission = factory.SubFactory(MissionFactory)
-    language = "fr"
-
-    class Params:
-        done = factory.Trait(
-            state=ReportState.DONE,
-            progress=100,
-            file=factory.django.FileField(filename="report.pdf", data=b"%PDF-1.7 test\n%%EOF\n"),
-            checksum="0" * 64,
-            size_bytes=20,
-            pages=1,
-        )
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
