@@ -2,13 +2,13 @@
 the background jobs waiting for the broker."""
 
 from axes.models import AccessFailureLog, AccessLog
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .jobs import relay_outbox
+from .jobs import MAX_FAILURES, send_again
 from .models import LoginLink, OutboxJob, User
 
 # The back office names the portal, not "Django administration".
@@ -120,28 +120,57 @@ class LoginLinkAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxJob)
 class OutboxJobAdmin(admin.ModelAdmin):
-    """Read-only: the jobs that could not reach the broker yet (it was down), with the last
-    error. Their arguments are not shown: a login link's job carries the link's token.
-    Superusers only, like the accounts (the model's permissions are given to no group)."""
+    """Read-only: the jobs that could not reach the broker yet (it was down) or whose own run
+    failed, with the last error. Their arguments are not shown: a login link's job carries
+    the link's token. Superusers only, like the accounts (the model's permissions are given
+    to no group)."""
 
-    list_display = ("task_name", "created_at", "attempts", "last_attempt_at", "short_error")
+    list_display = (
+        "task_name",
+        "created_at",
+        "state",
+        "attempts",
+        "failures",
+        "last_attempt_at",
+        "short_error",
+    )
     list_filter = ("task_name",)
     date_hierarchy = "created_at"
-    fields = ("task_name", "created_at", "claimed_at", "attempts", "last_attempt_at", "last_error")
+    fields = (
+        "task_name",
+        "created_at",
+        "claimed_at",
+        "attempts",
+        "failures",
+        "retry_after",
+        "last_attempt_at",
+        "last_error",
+    )
     readonly_fields = fields
     actions = ["send_now"]
+
+    @admin.display(description=_("state"))
+    def state(self, obj: OutboxJob) -> str:
+        if obj.failures >= MAX_FAILURES:
+            return _("given up: send it again once the cause is fixed")
+        if obj.retry_after and obj.retry_after > timezone.now():
+            return _("failed, next try at %(time)s") % {
+                "time": formats.date_format(timezone.localtime(obj.retry_after), "TIME_FORMAT")
+            }
+        return _("waiting for the broker")
 
     @admin.display(description=_("last error"))
     def short_error(self, obj: OutboxJob) -> str:
         return obj.last_error[:120]
 
-    @admin.action(description=_("Send the waiting jobs now"), permissions=["view"])
+    @admin.action(description=_("Send the selected jobs now"), permissions=["view"])
     def send_now(self, request, queryset) -> None:
-        sent, waiting = relay_outbox()
+        relay = send_again(job_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            _("%(sent)s jobs sent; %(waiting)s still waiting for the broker.")
-            % {"sent": sent, "waiting": waiting},
+            _("%(sent)s jobs sent; %(waiting)s still in the outbox.")
+            % {"sent": relay.sent, "waiting": relay.waiting},
+            messages.WARNING if relay.waiting else messages.SUCCESS,
         )
 
     def has_add_permission(self, request, obj=None) -> bool:

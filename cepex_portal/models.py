@@ -129,6 +129,11 @@ class OutboxJob(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True, default="")
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # Failures of the job itself (a task renamed by a deploy, an eager task that raised), not
+    # of the broker: each one doubles the wait before the next try, and after
+    # ``jobs.MAX_FAILURES`` the relay leaves the job to the superuser (admin action).
+    failures = models.PositiveSmallIntegerField(_("failures"), default=0)
+    retry_after = models.DateTimeField(_("next try not before"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("background job waiting for the broker")

@@ -277,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cepex_portal.purge_login_links",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Sessions past their expiry date (Django never deletes them by itself).
+    "clear-expired-sessions": {
+        "task": "cepex_portal.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=23),
+    },
     # Ask companies for news of their open leads 30, 90 and 180 days after a mission.
     "lead-reminders": {"task": "reports.lead_reminders", "schedule": crontab(hour=8, minute=5)},
     # Each owner at the agency gets the list of their overdue follow-up actions.

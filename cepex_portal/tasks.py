@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,13 +30,24 @@ def purge_login_links_task() -> int:
     return deleted
 
 
+@shared_task(name="cepex_portal.clear_expired_sessions")
+def clear_expired_sessions_task() -> int:
+    """Delete the sessions past their expiry date (Django keeps them in the database until
+    something does): no trail of who was logged in, and a table that does not grow for ten
+    years. Return how many were deleted."""
+    expired = Session.objects.filter(expire_date__lt=timezone.now())
+    deleted, _ = expired.delete()
+    logger.info("cleared %s expired sessions", deleted)
+    return deleted
+
+
 @shared_task(name="cepex_portal.relay_outbox", ignore_result=True)
 def relay_outbox_task() -> int:
     """Send the background jobs that could not reach the broker when they were made."""
-    sent, waiting = relay_outbox()
-    if sent or waiting:
-        logger.info("outbox: %s jobs sent, %s still waiting", sent, waiting)
-    return sent
+    relay = relay_outbox()
+    if relay.sent or relay.waiting:
+        logger.info("outbox: %s jobs sent, %s still waiting", relay.sent, relay.waiting)
+    return relay.sent
 
 
 @worker_ready.connect

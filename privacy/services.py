@@ -81,8 +81,10 @@ def _placeholder_email(kind: str, pk: int) -> str:
 
 
 def _scrub_text(text: str, needles: list[str]) -> str:
+    """``text`` with each needle (whole words, any case) replaced by the erased mark; the
+    longest needles first, so a full name goes before the surname alone."""
     for needle in needles:
-        text = re.sub(re.escape(needle), ERASED, text, flags=re.IGNORECASE)
+        text = re.sub(rf"(?<!\w){re.escape(needle)}(?!\w)", ERASED, text, flags=re.IGNORECASE)
     return text
 
 
@@ -145,6 +147,9 @@ def contact_erase(*, contact: Contact, by: User | None, reason: str) -> Erasure:
                 contact.email,
                 contact.phone,
                 f"{contact.first_name} {contact.last_name}".strip(),
+                # "Mrs Dumont will attend": the surname alone names the person too. Whole
+                # words only, and not a two-letter one that would hit other words.
+                contact.last_name.strip() if len(contact.last_name.strip()) >= 3 else "",
             )
             if value
         },
@@ -166,9 +171,11 @@ def contact_erase(*, contact: Contact, by: User | None, reason: str) -> Erasure:
     scrubbed["accounts"] = len(accounts)
     scrubbed["login_links"] = LoginLink.objects.filter(user__in=accounts).delete()[0]
     account_ids = {str(user.pk) for user in accounts}
+    # Sessions are opaque rows: read the live ones (expired ones go every night, with
+    # cepex_portal.clear_expired_sessions) and close those of the accounts.
     sessions = [
         session.pk
-        for session in Session.objects.all()
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") in account_ids
     ]
     scrubbed["sessions"] = Session.objects.filter(pk__in=sessions).delete()[0]

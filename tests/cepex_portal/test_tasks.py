@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cepex_portal.models import LoginLink
-from cepex_portal.tasks import purge_login_links_task
+from cepex_portal.tasks import clear_expired_sessions_task, purge_login_links_task
 from tests.factories import UserFactory
 
 # --- Purge of spent login links --------------------------------------------------------------
@@ -47,3 +47,24 @@ def test_purge_login_links_with_nothing_spent_deletes_nothing():
 
     assert purge_login_links_task.delay().get() == 0
     assert LoginLink.objects.count() == 1
+
+
+# --- Expired sessions ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_clear_expired_sessions_deletes_only_sessions_past_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(UserFactory())
+    live = Session.objects.get()
+    Session.objects.create(
+        session_key="x" * 32,
+        session_data=live.session_data,
+        expire_date=timezone.now() - dt.timedelta(seconds=1),
+    )
+
+    deleted = clear_expired_sessions_task.delay().get()
+
+    assert deleted == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]

@@ -342,3 +342,36 @@ def test_erase_never_touches_a_staff_account_sharing_the_address():
 
     staff.refresh_from_db()
     assert (staff.username, staff.is_active, staff.email) == ("agent", True, "shared@cepex.example")
+
+
+def test_erase_scrubs_the_surname_alone_as_a_whole_word_only():
+    partner = PartnerOrganisationFactory(name="BioWin")
+    contact = ContactFactory(
+        company=None, organisation=partner, first_name="Sylvie", last_name="Dumont"
+    )
+    request = MeetingRequestFactory(
+        partner=partner, partner_attendees="Mme DUMONT; M. Dumontier (Dumontier SA)"
+    )
+
+    contact_erase(contact=contact, by=None, reason=ErasureReason.REQUEST)
+
+    request.refresh_from_db()
+    assert request.partner_attendees == "Mme —; M. Dumontier (Dumontier SA)"
+
+
+def test_erase_logs_the_persons_account_out_and_no_one_else(client, person):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    account = UserFactory._meta.model.objects.get(email__iexact=EMAIL)
+    client.force_login(account)
+    other = Client()
+    other.force_login(UserFactory(username="someone-else"))
+    assert Session.objects.count() == 2
+
+    erasure = contact_erase(contact=person, by=None, reason=ErasureReason.REQUEST)
+
+    assert erasure.scrubbed["sessions"] == 1
+    assert [s.get_decoded()["_auth_user_id"] for s in Session.objects.all()] == [
+        str(UserFactory._meta.model.objects.get(username="someone-else").pk)
+    ]

@@ -6,7 +6,7 @@ wants it now (after Redis came back, say) or to see how many jobs wait.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cepex_portal.jobs import relay_outbox
+from cepex_portal.jobs import MAX_FAILURES, relay_outbox
 from cepex_portal.models import OutboxJob
 
 
@@ -19,10 +19,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, count: bool = False, **options) -> None:
+        given_up = OutboxJob.objects.filter(failures__gte=MAX_FAILURES).count()
         if count:
             self.stdout.write(f"{OutboxJob.objects.count()} jobs waiting for the broker.")
-            return
-        sent, waiting = relay_outbox()
-        self.stdout.write(f"{sent} jobs sent; {waiting} still waiting for the broker.")
-        if waiting and not sent:
-            raise CommandError("The broker refused every job: is it running?", returncode=1)
+        else:
+            relay = relay_outbox()
+            self.stdout.write(f"{relay.sent} jobs sent; {relay.waiting} still in the outbox.")
+            if relay.broker_refused and not relay.sent:
+                raise CommandError("The broker refused every job: is it running?", returncode=1)
+        if given_up:
+            self.stdout.write(
+                f"{given_up} jobs failed {MAX_FAILURES} times and wait for a superuser "
+                "(admin: background jobs waiting for the broker)."
+            )
