@@ -3,6 +3,7 @@
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -93,3 +94,33 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class NumberOutOfRangeMiddleware:
+    """Answer 400, not 500, when a number in the request is too large for the database.
+
+    Forms bound their numbers, but the admin's list filters take ids from the address as
+    they come (``?mission__id__in=1,99999999999999999999``): SQLite cannot bind such an
+    integer (``OverflowError``) and PostgreSQL refuses it (``numeric_value_out_of_range``,
+    22003). Either is a bad request, answered with the portal's 400 page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        out_of_range = isinstance(exception, OverflowError) or (
+            isinstance(exception, DataError)
+            and getattr(exception.__cause__, "pgcode", None) == "22003"
+        )
+        if not out_of_range:
+            return None
+        return render(
+            request,
+            "400.html",
+            {"reason": _("A number in the address or the form is too large. Nothing was saved.")},
+            status=400,
+        )

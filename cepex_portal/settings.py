@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An id too large for the database in a filter's address: 400, not 500.
+    "cepex_portal.middleware.NumberOutOfRangeMiddleware",
     # Who made a change: the audit trail (django-simple-history) records the request's user.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the login view's answer and turns a lockout into its page.

@@ -75,6 +75,7 @@ def _is_representative(request: HttpRequest) -> bool:
     return request.user.is_authenticated and request.user.company_id is not None
 
 
+@never_cache  # a form (and, to a representative, their company's name): never stored
 @require_http_methods(["GET", "POST"])
 def mission_interest(request: HttpRequest, slug: str) -> HttpResponse:
     """Public: the interest form. Refuses everything once the mission stops taking them.

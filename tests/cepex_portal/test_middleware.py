@@ -1,6 +1,7 @@
 """Invalid UTF-8 in a form is refused with 400, never stored as replacement characters."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import encode_multipart
 from django.urls import reverse
@@ -113,3 +114,45 @@ def test_request_with_a_length_that_is_not_a_number_refused_400(client, url):
 def test_default_request_limit_holds_a_brochure_and_its_form(settings):
     assert settings.MAX_REQUEST_BYTES >= settings.BROCHURE_MAX_BYTES + 1024 * 1024
     assert settings.MAX_REQUEST_BYTES >= settings.IMPORT_FILE_MAX_BYTES + 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "mission__id__in=1,99999999999999999999",
+        "mission__id__exact=99999999999999999999",
+        "company__id__exact=-99999999999999999999",
+    ],
+)
+def test_admin_filter_with_an_id_too_large_for_the_database_never_answers_500(client, query):
+    # SQLite cannot bind the id of an "in" filter (OverflowError: 400 with the reason);
+    # PostgreSQL compares it and finds nothing (200).
+    from tests.factories import ApplicationFactory, UserFactory
+
+    ApplicationFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get(f"/admin/missions/application/?{query}")
+
+    assert response.status_code in {200, 400}
+    if response.status_code == 400:
+        assert "A number in the address or the form is too large." in response.content.decode()
+
+
+def test_number_out_of_range_middleware_turns_an_overflow_into_400_and_lets_others_pass(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    from cepex_portal.middleware import NumberOutOfRangeMiddleware
+
+    middleware = NumberOutOfRangeMiddleware(lambda request: None)
+    request = rf.get("/admin/missions/application/?mission__id__in=1,99999999999999999999")
+    request.user = AnonymousUser()
+
+    with translation.override("en"):
+        answer = middleware.process_exception(request, OverflowError("too large"))
+
+    assert answer.status_code == 400
+    assert "A number in the address or the form is too large." in answer.content.decode()
+    assert middleware.process_exception(request, ValueError("other")) is None

@@ -10,6 +10,8 @@ import pytest
 import yaml
 from django.urls import reverse
 
+from tests.factories import MissionFactory
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -52,6 +54,18 @@ def test_company_space_pages_are_never_stored(client, company_a_user, name):
 
     response = client.get(reverse(name))
 
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store", "no-cache", "max-age=0"} <= directives
+
+
+@pytest.mark.django_db
+def test_interest_form_of_a_representative_is_never_stored(client, company_a_user):
+    mission = MissionFactory(slug="open")
+    client.force_login(company_a_user)
+
+    response = client.get(reverse("portal:interest", args=[mission.slug]))
+
+    assert company_a_user.company.legal_name in response.content.decode()
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert {"private", "no-store", "no-cache", "max-age=0"} <= directives
 
