@@ -21,10 +21,6 @@ def csrf_client():
     return client
 
 
-def test_csrf_failure_view_is_the_portals():
-    assert django_settings.CSRF_FAILURE_VIEW == "cepex_portal.views.csrf_failure"
-
-
 @pytest.mark.django_db
 def test_form_without_csrf_token_gets_the_portal_page_without_inline_code(csrf_client, settings):
     settings.DEBUG = False
