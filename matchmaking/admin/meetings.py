@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cepex_portal.audit import AuditedAdmin
 from missions.admin.scoping import MissionScopedAdmin, visible_mission_or_404
-from missions.models import Mission, ProgrammeItem
+from missions.models import Application, Mission, ProgrammeItem
 
 from ..enums import LIVE_MEETING_STATES
-from ..models import Meeting, MeetingGrid
+from ..models import Meeting, MeetingGrid, PartnerAvailability
 from ..services import meetings as meeting_services
 from ..services import scheduling
 
@@ -235,10 +235,20 @@ class MeetingAdmin(AuditedAdmin, MissionScopedAdmin):
 
 
 def _grid_rows(mission: Mission, slots) -> list[dict]:
-    """Rows of the day grid: delegates first, then partners; a cell per slot."""
+    """Rows of the day grid: every delegate (seated companies), then every partner of the
+    mission, with or without meetings that day, so that staff see who is free; a cell per
+    slot: a meeting, the delegation's programme, a partner's unavailability, or free."""
     if not slots:
         return []
-    start, end = slots[0].start, slots[-1].end
+    day, start, end = slots[0].day, slots[0].start, slots[-1].end
+    rows: dict[tuple[int, int], dict] = {}
+    for application in (
+        Application.objects.filter(mission=mission).seated().select_related("company")
+    ):
+        rows[(0, application.company_id)] = {"name": str(application.company), "kind": 0}
+    for mission_partner in mission.mission_partners.select_related("organisation"):
+        organisation = mission_partner.organisation
+        rows[(1, organisation.pk)] = {"name": str(organisation), "kind": 1}
     meetings = list(
         Meeting.objects.filter(
             mission=mission,
@@ -250,7 +260,9 @@ def _grid_rows(mission: Mission, slots) -> list[dict]:
     items = list(
         ProgrammeItem.objects.filter(mission=mission, starts_at__lt=end, ends_at__gt=start)
     )
-    rows: dict[tuple[int, int], dict] = {}
+    availability = {
+        row.partner_id: row for row in PartnerAvailability.objects.filter(mission=mission, day=day)
+    }
     cells: dict[tuple[int, int], dict[str, dict]] = defaultdict(dict)
     for meeting in meetings:
         for kind, who, other in (
@@ -271,19 +283,17 @@ def _grid_rows(mission: Mission, slots) -> list[dict]:
         for item in items:
             if slot.start < item.ends_at and slot.end > item.starts_at:
                 programme[slot.id] = item.title
+    unavailable = {"label": gettext("Unavailable"), "state": "unavailable"}
+
+    def cell(key: tuple[int, int], slot) -> dict | None:
+        kind, pk = key
+        if slot.id in cells[key]:
+            return cells[key][slot.id]
+        if kind == 0 and programme.get(slot.id):
+            return {"label": programme[slot.id], "state": "programme"}
+        if kind == 1 and pk in availability and not availability[pk].covers(slot):
+            return unavailable
+        return None
+
     ordered = sorted(rows.items(), key=lambda kv: (kv[1]["kind"], kv[1]["name"].casefold()))
-    return [
-        {
-            **row,
-            "cells": [
-                cells[key].get(slot.id)
-                or (
-                    {"label": programme[slot.id], "state": "programme"}
-                    if programme.get(slot.id) and row["kind"] == 0
-                    else None
-                )
-                for slot in slots
-            ],
-        }
-        for key, row in ordered
-    ]
+    return [{**row, "cells": [cell(key, slot) for slot in slots]} for key, row in ordered]
