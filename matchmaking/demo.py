@@ -1,8 +1,8 @@
 """Demo data of matchmaking: the Wallonia 2017 mission gets its meeting grid, partners'
 availability, about forty meeting requests (the delegation's wishes and a few from staff,
 most accepted by the partners, some pending or declined) and a schedule of B2B meetings
-across Gosselies, Charleroi, Brussels, Liège and Louvain-la-Neuve around the institutional
-programme, made by the scheduling engine the first time the data is loaded.
+at the partners' sites (Gosselies, Liège, Louvain-la-Neuve) and in Brussels around the
+institutional programme, made by the scheduling engine the first time the data is loaded.
 
 Idempotent like the rest of the demo: rows are found by natural key; the schedule is made
 only while the mission has no meeting (a second run changes nothing).
