@@ -173,6 +173,17 @@ class ApplicationAdminForm(forms.ModelForm):
             validate_pdf_upload(brochure)
         return brochure
 
+    def clean(self):
+        cleaned = super().clean()
+        company = cleaned.get("company") or getattr(self.instance, "company", None)
+        if company is not None and "contact" in cleaned:
+            refused = services.application_contact_refused(
+                company=company, contact=cleaned["contact"]
+            )
+            if refused is not None:
+                self.add_error("contact", refused)
+        return cleaned
+
 
 @admin.register(Application)
 class ApplicationAdmin(AuditedAdmin, MissionScopedAdmin):

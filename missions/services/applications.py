@@ -363,6 +363,14 @@ def application_add_refused(
             % {"company": company.legal_name},
             code="duplicate",
         )
+    return application_contact_refused(company=company, contact=contact)
+
+
+def application_contact_refused(
+    *, company: Company, contact: Contact | None
+) -> ValidationError | None:
+    """Why ``contact`` may not be the contact of ``company``'s application: decisions are
+    e-mailed to that person, so it must work at the company."""
     if contact is not None and contact.company_id != company.pk:
         return ValidationError(
             _("%(contact)s does not work at %(company)s.")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import ERROR, SUCCESS, get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,8 @@ from missions.enums import ApplicationStatus, MissionStatus, Objective
 from missions.models import Application, ApplicationObjective
 from tests.factories import (
     ApplicationFactory,
+    CompanyFactory,
+    ContactFactory,
     MissionFactory,
     ProgrammeItemFactory,
     SectorFactory,
@@ -283,6 +286,33 @@ def test_application_change_form_rejects_a_brochure_that_is_not_a_pdf(client, st
     assert "brochure" in response.context["adminform"].form.errors
     application.refresh_from_db()
     assert not application.brochure
+
+
+def test_application_change_form_refuses_a_contact_of_another_company(client, staff, mission):
+    # Decision e-mails go to the application's contact: never a person of another company.
+    application = ApplicationFactory(mission=mission)
+    stranger = ContactFactory(company=CompanyFactory(legal_name="Other SA"), first_name="Sami")
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("admin:missions_application_change", args=[application.pk])
+
+    response = client.post(
+        url,
+        {
+            "contact": stranger.pk,
+            "language": "fr",
+            "objectives-TOTAL_FORMS": "0",
+            "objectives-INITIAL_FORMS": "0",
+            "wishes-TOTAL_FORMS": "0",
+            "wishes-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["contact"]
+    assert errors == [f"{stranger} does not work at {application.company.legal_name}."]
+    application.refresh_from_db()
+    assert application.contact != stranger
 
 
 # --- Brochures -------------------------------------------------------------------------------
