@@ -48,8 +48,9 @@ def test_load_demo_prints_summary_and_a_representative_to_log_in_as():
 
     assert output == (
         "Demo data loaded: 3 missions, 11 companies, 25 partner organisations, 8 venues, "
-        "22 programme items, 14 applications, 40 meeting requests, 38 meetings (35 held, "
-        "3 no-show), 45 meeting outcomes, 10 leads (322 rows created, 78 updated).\n"
+        "22 programme items, 14 applications, 40 meeting requests, 38 meetings (32 held, "
+        "3 no-show, 3 without news), 42 meeting outcomes, 10 leads (319 rows created, "
+        "75 updated).\n"
         "A demo company representative: developpement@pole-sidithabet.example (ask for a "
         "login link at /company/login/; in debug it is printed on the console).\n"
     )

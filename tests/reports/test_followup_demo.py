@@ -23,10 +23,53 @@ def test_demo_meetings_held_and_no_show_follow_the_outcomes(demo):
 
     states = Counter(meeting.state for meeting in meetings)
 
-    assert states == {MeetingState.HELD: 35, MeetingState.NO_SHOW: 3}
+    assert states == {MeetingState.HELD: 32, MeetingState.NO_SHOW: 3, MeetingState.CONFIRMED: 3}
     for meeting in meetings:
         outcomes = [(o.side, o.attendance) for o in meeting.outcomes.all()]
-        assert meeting.state == meeting_state_from_outcomes(outcomes), meeting
+        if meeting.state == MeetingState.CONFIRMED:  # no news of it yet
+            assert outcomes == []
+        else:
+            assert meeting.state == meeting_state_from_outcomes(outcomes), meeting
+
+
+def test_demo_meeting_without_news_moved_by_hand_and_an_impossible_move_refused(demo):
+    # Issue 9's "done when": on the demo mission, staff move one meeting by hand and get a
+    # clear refusal for an impossible move.
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from matchmaking.services.meetings import meeting_place
+    from matchmaking.services.scheduling import grid_for
+
+    confirmed = Meeting.objects.filter(
+        mission__slug="wallonie-2017", state=MeetingState.CONFIRMED
+    ).order_by("starts_at", "pk")
+    meeting = confirmed.first()
+    other = Meeting.objects.filter(
+        mission__slug="wallonie-2017", company=meeting.company, state=MeetingState.HELD
+    ).first()
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        meeting_place(
+            request=meeting.request, starts_at=other.starts_at, venue=meeting.venue, by=None
+        )
+    assert refused.value.messages, "an impossible move is refused with a message"
+
+    original = meeting.starts_at
+    moved = None
+    for slot in grid_for(mission=meeting.mission).slots():  # the first slot it can move to
+        if slot.start == original:
+            continue
+        try:
+            moved = meeting_place(
+                request=meeting.request, starts_at=slot.start, venue=meeting.venue, by=None
+            )
+            break
+        except ValidationError:
+            continue
+    assert moved is not None, "a free slot of the grid to move it to"
+    assert (moved.pk, moved.sequence) == (meeting.pk, meeting.sequence + 1)
+    assert moved.starts_at != original
 
 
 def test_demo_leads_at_every_stage_with_owners_and_dates(demo):

@@ -56,7 +56,8 @@ class Command(BaseCommand):
             "Demo data loaded: {missions} missions, {companies} companies, {partners} partner "
             "organisations, {venues} venues, {programme_items} programme items, "
             "{applications} applications, {meeting_requests} meeting requests, {meetings} "
-            "meetings ({held} held, {no_show} no-show), {meeting_outcomes} meeting outcomes, "
+            "meetings ({held} held, {no_show} no-show, {no_news} without news), {meeting_outcomes} "
+            "meeting outcomes, "
             "{leads} leads ({created} rows created, {updated} updated).".format(**counts)
         )
         self.stdout.write(
