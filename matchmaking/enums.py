@@ -32,6 +32,10 @@ class MeetingState(models.TextChoices):
 # Meetings that take their participants' time and a table (the no-overlap constraints).
 LIVE_MEETING_STATES = (MeetingState.PROPOSED, MeetingState.CONFIRMED, MeetingState.HELD)
 
+# Meetings that have taken place (an outcome says so). Nothing moves, revives or cancels them,
+# neither staff by hand nor a scheduling run; a held one still takes its time and table.
+PAST_MEETING_STATES = (MeetingState.HELD, MeetingState.NO_SHOW)
+
 
 class RunState(models.TextChoices):
     QUEUED = "queued", _("Queued")

@@ -24,6 +24,13 @@ from typing import Any
 FORMAT = "b2b-schedule/1"
 KINDS = ("company", "partner")
 
+# The largest number any integer field may hold. FORMAT.md gives no upper bound, but the
+# engine hands priorities, tables and caps to CP-SAT, whose coefficients are 64-bit: a
+# priority of 1e30 crashed the solver instead of being refused here. A million is far above
+# any real event (priorities are small weights, tables and caps count meetings, travel is in
+# minutes) and keeps every sum the engine builds well inside 64 bits.
+MAXIMUM = 1_000_000
+
 
 class InstanceError(ValueError):
     """A malformed or inconsistent instance; ``str()`` is one line naming the bad field or id."""
@@ -264,18 +271,20 @@ class _Record:
             raise self.error(key, f"must be a non-empty string, not {value!r}")
         return value
 
-    def integer(self, key: str, *, minimum: int, default: int | None = None) -> int:
-        value = self.optional_integer(key, minimum=minimum)
+    def integer(
+        self, key: str, *, minimum: int, maximum: int = MAXIMUM, default: int | None = None
+    ) -> int:
+        value = self.optional_integer(key, minimum=minimum, maximum=maximum)
         if value is not None:
             return value
         if default is None:
             raise self.error(key, "missing")
         return default
 
-    def optional_integer(self, key: str, *, minimum: int) -> int | None:
+    def optional_integer(self, key: str, *, minimum: int, maximum: int = MAXIMUM) -> int | None:
         if key not in self.raw:
             return None
-        value = self.raw[key]
+        raw = value = self.raw[key]
         # JSON 3.0 is a whole number too; a bool is not a number here even though Python
         # says bool is an int.
         if isinstance(value, float) and value.is_integer() and math.isfinite(value):
@@ -284,6 +293,8 @@ class _Record:
             raise self.error(key, f"must be an integer, not {value!r}")
         if value < minimum:
             raise self.error(key, f"must be at least {minimum}, not {value}")
+        if value > maximum:
+            raise self.error(key, f"must be at most {maximum}, not {raw!r}")
         return value
 
 

@@ -18,7 +18,13 @@ from matchmaking.scheduling.validator import check_meetings
 from missions.models import Mission
 from partners.models import Venue
 
-from ..enums import LIVE_MEETING_STATES, MeetingChange, MeetingState, RequestState
+from ..enums import (
+    LIVE_MEETING_STATES,
+    PAST_MEETING_STATES,
+    MeetingChange,
+    MeetingState,
+    RequestState,
+)
 from ..models import Meeting, MeetingRequest
 from .agendas import meeting_notify_change
 
@@ -84,6 +90,12 @@ def meeting_check(*, request: MeetingRequest, starts_at: dt.datetime, venue: Ven
     meetings.append(
         EngineMeeting(request=key, slot=_slot_id(starts_at, mission), venue=venue_key(venue.pk))
     )
+    # The tables other missions' meetings take there, where the adapter locked them.
+    meetings.extend(
+        EngineMeeting(request=r.id, slot=r.locked.slot, venue=r.locked.venue)
+        for r in prepared.instance.requests
+        if r.id in prepared.occupancy and r.locked is not None
+    )
     instance = prepared.instance
     if venue_key(venue.pk) not in instance.venue_by_id:
         raise ValidationError(_RULE_MESSAGES["unknown"], code="unknown")
@@ -139,9 +151,11 @@ def meeting_place(
             _("This request was cancelled or declined: it has no meeting."), code="closed"
         )
     Mission.objects.select_for_update().get(pk=request.mission_id)
+    meeting = Meeting.objects.select_for_update().filter(request=request).first()
+    if meeting is not None and meeting.state in PAST_MEETING_STATES:
+        raise ValidationError(_("This meeting has already taken place."), code="held")
     ends_at = _end(request, starts_at)
     meeting_check(request=request, starts_at=starts_at, venue=venue)
-    meeting = Meeting.objects.select_for_update().filter(request=request).first()
     change = MeetingChange.CONFIRMED
     if meeting is None:
         meeting = Meeting(
@@ -152,8 +166,6 @@ def meeting_place(
             state=MeetingState.CONFIRMED,
         )
     else:
-        if meeting.state in (MeetingState.HELD, MeetingState.NO_SHOW):
-            raise ValidationError(_("This meeting has already taken place."), code="held")
         change = (
             MeetingChange.MOVED if meeting.state in LIVE_MEETING_STATES else MeetingChange.CONFIRMED
         )
@@ -178,7 +190,9 @@ def meeting_place(
 
 
 def _free_table(meeting: Meeting) -> int:
-    """The lowest table of the venue free during the meeting (the check found one free)."""
+    """The lowest table of the venue free during the meeting, whichever mission's meetings
+    take the others (the check counts tables slot by slot, which meetings of different
+    lengths or another mission's grid can still leave without one table free throughout)."""
     taken = set(
         Meeting.objects.live()
         .filter(
@@ -191,7 +205,10 @@ def _free_table(meeting: Meeting) -> int:
     )
     if meeting.table and meeting.table not in taken and meeting.table <= meeting.venue.tables:
         return meeting.table
-    return next(t for t in range(1, meeting.venue.tables + 1) if t not in taken)
+    table = next((t for t in range(1, meeting.venue.tables + 1) if t not in taken), None)
+    if table is None:
+        raise ValidationError(_RULE_MESSAGES["tables"], code="tables")
+    return table
 
 
 @transaction.atomic

@@ -16,7 +16,12 @@ from missions.enums import SEATED_STATUSES, ApplicationStatus
 from missions.models import Application, Mission, WishedPartner
 from partners.models import Company, PartnerOrganisation
 
-from ..enums import LIVE_MEETING_STATES, MeetingState, RequestSource, RequestState
+from ..enums import (
+    LIVE_MEETING_STATES,
+    PAST_MEETING_STATES,
+    RequestSource,
+    RequestState,
+)
 from ..models import Meeting, MeetingRequest
 
 if TYPE_CHECKING:
@@ -170,7 +175,7 @@ def request_respond(
     if request.state not in _ANSWERABLE:
         raise ValidationError(_("This request was cancelled."), code="cancelled")
     meeting = Meeting.objects.filter(request=request).first()
-    if meeting is not None and meeting.state in (MeetingState.HELD, MeetingState.NO_SHOW):
+    if meeting is not None and meeting.state in PAST_MEETING_STATES:
         raise ValidationError(_("This meeting has already taken place."), code="held")
     request.state = RequestState.ACCEPTED if accept else RequestState.DECLINED
     request.partner_attendees = attendees[:300]

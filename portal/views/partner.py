@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cepex_portal.audit import audit_actor
 from cepex_portal.ratelimit import bad_token_seen, token_guard
-from matchmaking.enums import LIVE_MEETING_STATES, MeetingState, RequestState
+from matchmaking.enums import LIVE_MEETING_STATES, PAST_MEETING_STATES, RequestState
 from matchmaking.models import PartnerLink
 from matchmaking.selectors import (
     availability_days,
@@ -44,9 +44,6 @@ from matchmaking.services.links import link_availability_set, link_resolve, link
 
 from ..decorators import link_form_limited
 from ..forms.partner import ACCEPT, DECLINE, AvailabilityForm, RequestAnswerForm
-
-# Requests whose meeting has taken place: the answer can no longer change.
-_PAST_MEETING_STATES = (MeetingState.HELD, MeetingState.NO_SHOW)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -116,7 +113,7 @@ def _page(
     items = []
     for meeting_request in partner_link_requests(link=link):
         meeting = getattr(meeting_request, "meeting", None)
-        has_happened = meeting is not None and meeting.state in _PAST_MEETING_STATES
+        has_happened = meeting is not None and meeting.state in PAST_MEETING_STATES
         is_open = meeting_request.state != RequestState.CANCELLED and not has_happened
         applications = meeting_request.company.mission_applications
         items.append(

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
-from matchmaking.enums import MeetingState, RequestState, RunState
+from matchmaking.enums import PRIORITY_WEIGHTS, MeetingState, RequestState, RunState
 from matchmaking.models import Meeting, MeetingGrid, PartnerAvailability, ScheduleRun
 from matchmaking.scheduling import parse_instance, validate
 from matchmaking.scheduling.solution import parse_solution
@@ -239,6 +240,97 @@ def test_run_keeps_locked_meetings_where_they_are(busy_mission):
     assert meeting.pk not in [c.meeting.pk for c in preview.moved + preview.removed if c.meeting]
 
 
+def _took_place(meeting, state: str):
+    """What recording the meeting's outcome does to it (the reports app sets the state)."""
+    Meeting.objects.filter(pk=meeting.pk).update(state=state)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _as_is(meeting) -> tuple:
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    return (
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.venue_id,
+        meeting.table,
+        meeting.state,
+        meeting.sequence,
+        meeting.updated_at,
+    )
+
+
+def _placed(request, hhmm: str):
+    return meeting_place(request=request, starts_at=_at(hhmm), venue=request.partner.venue, by=None)
+
+
+@pytest.mark.django_db
+def test_mission_instance_held_meeting_locked_and_no_show_left_out(busy_mission):
+    held_request, missed_request = busy_mission.meeting_requests.filter(priority=1).order_by("pk")[
+        :2
+    ]
+    _took_place(_placed(held_request, "11:30"), MeetingState.HELD)
+    _took_place(_placed(missed_request, "09:00"), MeetingState.NO_SHOW)
+
+    instance = mission_instance(mission=busy_mission).instance
+
+    held = instance.request_by_id[request_key(held_request.pk)]
+    assert (held.locked.slot, held.locked.venue) == (
+        "2027-07-12T11:30",
+        venue_key(held_request.partner.venue_id),
+    )
+    assert request_key(missed_request.pk) not in instance.request_by_id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [MeetingState.HELD, MeetingState.NO_SHOW])
+def test_run_leaves_a_meeting_that_took_place_exactly_as_it_is(busy_mission, state):
+    request = busy_mission.meeting_requests.filter(priority=1).order_by("pk").first()
+    meeting = _took_place(_placed(request, "11:30"), state)
+    before = _as_is(meeting)
+
+    run = _run(busy_mission)
+    preview = schedule_preview(run=run)
+    applied = schedule_run_apply(run=run, by=None, notify=False)
+
+    changes = preview.added + preview.moved + preview.removed + preview.kept
+    assert request not in [c.request for c in changes + applied.added + applied.moved]
+    assert [c.meeting for c in preview.past] == [meeting]
+    assert _as_is(meeting) == before
+    assert preview.unscheduled == []
+
+
+@pytest.mark.django_db
+def test_run_held_meeting_still_takes_its_participants_time_and_table(busy_mission):
+    request = busy_mission.meeting_requests.filter(priority=1).order_by("pk").first()
+    meeting = _took_place(_placed(request, "09:00"), MeetingState.HELD)
+
+    schedule_run_apply(run=_run(busy_mission), by=None, notify=False)
+
+    at_nine = Meeting.objects.live().filter(starts_at=_at("09:00"))
+    assert list(at_nine.filter(company=request.company)) == [meeting]
+    assert list(at_nine.filter(venue=request.partner.venue)) == [meeting]
+    assert Meeting.objects.live().filter(mission=busy_mission).count() == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [MeetingState.HELD, MeetingState.NO_SHOW])
+def test_run_made_before_the_outcome_leaves_the_meeting_as_it_is(busy_mission, state):
+    # The run is made while the meeting is still confirmed; its outcome comes before apply.
+    request = busy_mission.meeting_requests.filter(priority=1).order_by("pk").first()
+    meeting = _placed(request, "11:30")
+    run = _run(busy_mission)
+    meeting = _took_place(meeting, state)
+    before = _as_is(meeting)
+
+    preview = schedule_run_apply(run=run, by=None, notify=False)
+
+    assert request not in [
+        c.request for c in preview.added + preview.moved + preview.removed + preview.kept
+    ]
+    assert _as_is(meeting) == before
+
+
 @pytest.mark.django_db
 def test_run_apply_after_the_mission_changed_is_refused(busy_mission):
     run = _run(busy_mission)
@@ -336,6 +428,21 @@ def test_meeting_place_travel_between_sites_checked(busy_mission):
 
     assert "cannot travel" in " ".join(excinfo.value.messages)
     assert moved.starts_at == _at("10:00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [MeetingState.HELD, MeetingState.NO_SHOW])
+def test_meeting_place_meeting_that_took_place_refused(busy_mission, state):
+    request = busy_mission.meeting_requests.first()
+    _took_place(_placed(request, "09:00"), state)
+
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        _placed(request, "10:00")
+
+    assert (excinfo.value.code, excinfo.value.messages) == (
+        "held",
+        ["This meeting has already taken place."],
+    )
 
 
 @pytest.mark.django_db
@@ -438,6 +545,107 @@ def test_meeting_overlap_written_at_once_past_the_checks_database_refuses_one(bu
     assert isinstance(refused, DatabaseError)
     assert refused.__cause__.pgcode in {"23P01", "40P01"}, refused
     assert Meeting.objects.live().filter(company=company).count() == 1
+
+
+# --- A venue two missions share -----------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_venue(mission):
+    """A one-table venue where BioWin receives for ``mission``, and Investor for another mission
+    on the same day, with a meeting there at 09:00."""
+    venue = VenueFactory(name="BioPark", city="Gosselies", tables=1)
+    _partner(mission, "BioWin", venue=venue)
+    other = MissionFactory(
+        slug="other", starts_on=DAY, ends_on=DAY, time_zone="Europe/Brussels", capacity=10
+    )
+    MeetingGrid.objects.create(
+        mission=other, slot_minutes=30, day_starts_at=dt.time(9), day_ends_at=dt.time(12)
+    )
+    investor = _partner(other, "Investor", venue=venue)
+    _placed(_request(other, CompanyFactory(legal_name="Theirs"), investor), "09:00")
+    return venue
+
+
+@pytest.mark.django_db
+def test_meeting_place_venue_full_with_another_missions_meeting_refused(mission, shared_venue):
+    request = _request(mission, CompanyFactory(), PartnerOrganisation.objects.get(name="BioWin"))
+
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        _placed(request, "09:00")
+
+    assert excinfo.value.messages == ["Every table of the venue is taken then."]
+    assert not Meeting.objects.filter(mission=mission).exists()
+
+
+@pytest.mark.django_db
+def test_meeting_place_no_one_table_free_throughout_refused_not_crashed(mission, shared_venue):
+    # Two tables: the other mission has table 1 at 09:00 and table 2 at 09:30. A meeting of an
+    # hour from 09:00 finds a table free in each slot, but no one table free for the hour.
+    type(shared_venue).objects.filter(pk=shared_venue.pk).update(tables=2)
+    theirs = Meeting.objects.get(mission__slug="other")
+    second = _request(theirs.mission, CompanyFactory(), theirs.partner)
+    Meeting.objects.create(
+        request=second,
+        mission=theirs.mission,
+        company=second.company,
+        partner=second.partner,
+        venue=theirs.venue,
+        table=2,
+        starts_at=_at("09:30"),
+        ends_at=_at("10:00"),
+        state=MeetingState.CONFIRMED,
+    )
+    request = _request(mission, CompanyFactory(), PartnerOrganisation.objects.get(name="BioWin"))
+    request.length_slots = 2
+    request.save()
+
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        _placed(request, "09:00")
+
+    assert (excinfo.value.code, excinfo.value.messages) == (
+        "tables",
+        ["Every table of the venue is taken then."],
+    )
+    assert not Meeting.objects.filter(mission=mission).exists()
+
+
+@pytest.mark.django_db
+def test_run_leaves_the_table_another_mission_takes(mission, shared_venue):
+    biowin = PartnerOrganisation.objects.get(name="BioWin")
+    for n in range(6):  # as many as the grid has slots
+        _request(mission, CompanyFactory(legal_name=f"Company {n}"), biowin)
+
+    run = _run(mission)
+    preview = schedule_run_apply(run=run, by=None, notify=False)
+
+    ours = Meeting.objects.live().filter(mission=mission)
+    assert _at("09:00") not in [m.starts_at for m in ours]
+    assert (ours.count(), {m.table for m in ours}, len(preview.unscheduled)) == (5, {1}, 1)
+    assert run.best_priority_total == 5 * PRIORITY_WEIGHTS[1]  # not the other mission's
+
+
+@pytest.mark.django_db
+def test_run_apply_refused_when_another_mission_took_the_table_since(mission, shared_venue):
+    _request(mission, CompanyFactory(), PartnerOrganisation.objects.get(name="BioWin"))
+    run = _run(mission)
+    hhmm = run.result["meetings"][0]["slot"][-5:]
+    theirs = Meeting.objects.get(mission__slug="other")
+    Meeting.objects.filter(pk=theirs.pk).update(
+        starts_at=_at(hhmm), ends_at=_at(hhmm) + dt.timedelta(minutes=30)
+    )
+
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        schedule_run_apply(run=run, by=None, notify=False)
+
+    assert (excinfo.value.code, excinfo.value.messages) == (
+        "tables",
+        [
+            "Every table is taken, by meetings of this mission or of another one at the same "
+            f"venue: BioPark (Gosselies), Mon 12 Jul {hhmm}. Run the scheduling again."
+        ],
+    )
+    assert not Meeting.objects.filter(mission=mission).exists()
 
 
 # --- Commands -----------------------------------------------------------------------------------

@@ -287,3 +287,32 @@ def test_demo_chargés_de_mission_are_agency_staff_on_the_2017_team_and_cannot_l
         )
         assert list(user.groups.values_list("name", flat=True)) == [AGENCY_STAFF_GROUP]
     assert not User.objects.filter(team_missions__slug="senegal-triangulaire").exists()
+
+
+@pytest.mark.django_db
+def test_schedule_mission_on_the_demo_leaves_the_meetings_that_took_place(
+    demo, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Every meeting of the demo mission took place (held or no-show): a run used to turn the
+    # no-shows back into confirmed meetings, bump their revision and e-mail both sides.
+    from matchmaking.models import Meeting
+
+    def meetings() -> list[tuple]:
+        return list(
+            Meeting.objects.filter(mission__slug="wallonie-2017")
+            .order_by("pk")
+            .values_list("starts_at", "venue", "table", "state", "sequence", "updated_at")
+        )
+
+    before = meetings()
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("schedule_mission", "wallonie-2017", "--time-limit", "5", stdout=out)
+
+    assert out.getvalue() == (
+        "wallonie-2017: priority total 195, 0 added, 0 moved, 0 cancelled, 0 unchanged, "
+        "38 already taken place (left as they are), 0 left out.\n"
+    )
+    assert meetings() == before
+    assert mailoutbox == []

@@ -1,8 +1,8 @@
 """``manage.py schedule_mission SLUG [--time-limit S] [--seed N]``: auto-schedule a mission now.
 
 Runs the engine in this process (the admin runs it on the worker) and applies its result;
-locked meetings stay where they are. One summary line; exit 2 with one line on an unknown
-mission or a failed run.
+locked meetings, and those that took place, stay as they are. One summary line; exit 2 with
+one line on an unknown mission or a failed run.
 """
 
 from django.core.exceptions import ValidationError
@@ -36,5 +36,6 @@ class Command(BaseCommand):
             f"{mission.slug}: priority total {run.best_priority_total}, "
             f"{len(preview.added)} added, {len(preview.moved)} moved, "
             f"{len(preview.removed)} cancelled, {len(preview.kept)} unchanged, "
+            f"{len(preview.past)} already taken place (left as they are), "
             f"{len(preview.unscheduled)} left out."
         )

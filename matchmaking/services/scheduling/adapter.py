@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -18,6 +19,7 @@ from partners.models import TravelTime, Venue
 
 from ...enums import (
     LIVE_MEETING_STATES,
+    PAST_MEETING_STATES,
     PRIORITY_WEIGHTS,
     RequestState,
 )
@@ -61,6 +63,17 @@ def _id_of(key: str) -> int:
     return int(key[1:])
 
 
+# Tables other missions' meetings take at a shared venue: a locked request between two
+# stand-ins per table and slot ("o" ids, never a request of the mission), since the contract
+# counts a venue's tables for the whole event, not per slot.
+_OCCUPIED = "o"
+
+
+def is_occupancy_key(key: str) -> bool:
+    """True for the stand-in requests of other missions' meetings (``mission_instance``)."""
+    return key.startswith(_OCCUPIED)
+
+
 @dataclass
 class MissionInstance:
     """The engine's instance of a mission, and what its ids stand for."""
@@ -71,6 +84,8 @@ class MissionInstance:
     venues: dict[str, Venue]
     slots: dict[str, Slot]
     left_out: dict[str, Reason] = field(default_factory=dict)
+    # Stand-in requests, locked, for the tables other missions' meetings take at our venues.
+    occupancy: tuple[str, ...] = ()
 
 
 def _overlapping_slots(slots: list[Slot], start: dt.datetime, end: dt.datetime) -> set[str]:
@@ -85,8 +100,11 @@ def mission_instance(
 ) -> MissionInstance:
     """Read ``mission`` into the engine's instance.
 
-    ``requests`` defaults to the accepted requests and those with a live meeting; the live
-    meetings staff locked are locked in place.
+    ``requests`` defaults to the accepted requests and those with a live meeting, but none
+    whose meeting took place. Live meetings staff locked, and held ones, are locked in place.
+    Other missions' live meetings count too (the database refuses a double booking across
+    missions): their company or partner, when it is in this mission too, is unavailable
+    then, and the tables they take at our venues are locked stand-in requests.
     """
     grid = grid_for(mission=mission)
     slots = grid.slots()
@@ -156,7 +174,7 @@ def mission_instance(
             )
         lock = None
         meeting = meetings.get(request.pk)
-        if meeting is not None and meeting.is_locked:
+        if meeting is not None and (meeting.is_locked or meeting.state in PAST_MEETING_STATES):
             start_id = _slot_id(meeting.starts_at, mission)
             venues[venue_key(meeting.venue_id)] = meeting.venue
             lock = engine_instance.Lock(slot=start_id, venue=venue_key(meeting.venue_id))
@@ -171,6 +189,10 @@ def mission_instance(
             )
         )
 
+    occupancy = _other_missions(
+        mission=mission, slots=slots, venues=venues, participants=participants, names=names
+    )
+    engine_requests.extend(occupancy)
     travel = _travel(list(venues.values()), grid)
     instance = engine_instance.Instance(
         name=mission.slug,
@@ -187,15 +209,78 @@ def mission_instance(
         venues=venues,
         slots={s.id: s for s in slots},
         left_out=left_out,
+        occupancy=tuple(r.id for r in occupancy),
     )
+
+
+def _other_missions(
+    *,
+    mission: Mission,
+    slots: list[Slot],
+    venues: dict[str, Venue],
+    participants: dict[str, engine_instance.Participant],
+    names: dict[str, str],
+) -> list[engine_instance.Request]:
+    """Fold other missions' live meetings into ``participants`` (made unavailable then) and
+    return the locked stand-in requests for the tables they take at ``venues``."""
+    if not slots:
+        return []
+    venue_ids = [_id_of(key) for key in venues]
+    company_ids = [_id_of(p.id) for p in participants.values() if p.kind == "company"]
+    partner_ids = [_id_of(p.id) for p in participants.values() if p.kind == "partner"]
+    others = (
+        Meeting.objects.live()
+        .exclude(mission=mission)
+        .filter(starts_at__lt=max(s.end for s in slots), ends_at__gt=min(s.start for s in slots))
+        .filter(Q(venue__in=venue_ids) | Q(company__in=company_ids) | Q(partner__in=partner_ids))
+        .order_by("starts_at", "pk")
+    )
+    busy: dict[str, set[str]] = defaultdict(set)
+    tables: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for meeting in others:
+        overlapping = _overlapping_slots(slots, meeting.starts_at, meeting.ends_at)
+        busy[company_key(meeting.company_id)] |= overlapping
+        busy[partner_key(meeting.partner_id)] |= overlapping
+        for slot_id in overlapping:
+            tables[(venue_key(meeting.venue_id), slot_id)].add(meeting.table)
+    for key, participant in list(participants.items()):
+        if busy.get(key):
+            participants[key] = dataclasses.replace(
+                participant, unavailable=participant.unavailable | busy[key]
+            )
+    stand_ins: list[engine_instance.Request] = []
+    for slot in slots:  # in the grid's order, so that the instance is the same every time
+        for vkey, venue in venues.items():
+            taken = min(len(tables.get((vkey, slot.id), ())), venue.tables)
+            for n in range(1, taken + 1):
+                a, b = f"{_OCCUPIED}{vkey}t{n}a", f"{_OCCUPIED}{vkey}t{n}b"
+                if a not in participants:
+                    participants[a] = engine_instance.Participant(id=a, kind="company")
+                    participants[b] = engine_instance.Participant(id=b, kind="partner", venue=vkey)
+                    names[a] = names[b] = _("a meeting of another mission")
+                stand_ins.append(
+                    engine_instance.Request(
+                        id=f"{_OCCUPIED}{vkey}t{n}@{slot.id}",
+                        a=a,
+                        b=b,
+                        priority=1,
+                        slots=1,
+                        locked=engine_instance.Lock(slot=slot.id, venue=vkey),
+                    )
+                )
+    return stand_ins
 
 
 def _schedulable_requests(mission: Mission) -> list[MeetingRequest]:
     """Requests the partner accepted, and any with a live meeting (staff may have placed one
-    before the answer), with what the adapter reads of them."""
+    before the answer), with what the adapter reads of them. A request whose meeting was a
+    no-show is not scheduled again; a held one stays, locked where it took place."""
     return list(
         MeetingRequest.objects.filter(mission=mission)
-        .filter(Q(state=RequestState.ACCEPTED) | Q(meeting__state__in=LIVE_MEETING_STATES))
+        .filter(
+            Q(state=RequestState.ACCEPTED) & ~Q(meeting__state__in=PAST_MEETING_STATES)
+            | Q(meeting__state__in=LIVE_MEETING_STATES)
+        )
         .select_related("company", "partner__venue")
         .distinct()
         .order_by("pk")
@@ -270,12 +355,14 @@ def instance_as_json(prepared: MissionInstance) -> dict[str, Any]:
 
 
 def current_solution_as_json(prepared: MissionInstance, mission: Mission) -> dict[str, Any]:
-    """The mission's live meetings as a ``b2b-schedule/1`` solution of ``prepared``."""
+    """The mission's live meetings as a ``b2b-schedule/1`` solution of ``prepared``; the
+    tables of other missions' meetings at their stand-ins' places."""
     placed = {
         request_key(m.request_id): m
         for m in Meeting.objects.live().filter(mission=mission)
         if request_key(m.request_id) in prepared.instance.request_by_id
     }
+    stand_ins = [prepared.instance.request_by_id[key] for key in prepared.occupancy]
     return {
         "format": "b2b-schedule/1",
         "meetings": [
@@ -285,10 +372,15 @@ def current_solution_as_json(prepared: MissionInstance, mission: Mission) -> dic
                 "venue": venue_key(meeting.venue_id),
             }
             for key, meeting in placed.items()
+        ]
+        + [
+            {"request": r.id, "slot": r.locked.slot, "venue": r.locked.venue}
+            for r in stand_ins
+            if r.locked is not None
         ],
         "unscheduled": [
             {"request": r.id, "reason": "not scheduled"}
             for r in prepared.instance.requests
-            if r.id not in placed
+            if r.id not in placed and r.id not in prepared.occupancy
         ],
     }

@@ -8,12 +8,14 @@ import logging
 import re
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cepex_portal.jobs import enqueue_on_commit
@@ -24,6 +26,7 @@ from missions.models import Mission
 from partners.models import Venue
 
 from ...enums import (
+    PAST_MEETING_STATES,
     MeetingChange,
     MeetingState,
     RunState,
@@ -148,6 +151,8 @@ def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
     started = time.monotonic()
     try:
         prepared = mission_instance(mission=run.mission)
+        # Other missions' tables are locked stand-ins, always placed: not this mission's total.
+        stand_ins = sum(prepared.instance.request_by_id[k].priority for k in prepared.occupancy)
 
         def on_phase(message: str) -> None:
             # The engine reports each phase as "<phase>: priority <total>, holes <n>, <s>s".
@@ -156,7 +161,7 @@ def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
             percent = min(99, max(1, int(100 * elapsed / max(run.time_limit_seconds, 1))))
             ScheduleRun.objects.filter(pk=run.pk).update(
                 progress=percent,
-                best_priority_total=int(found.group(1)) if found else None,
+                best_priority_total=int(found.group(1)) - stand_ins if found else None,
             )
 
         # Imported here: the engine brings OR-Tools (about 50 MB) into the process, which
@@ -189,9 +194,15 @@ def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
         ],
         "names": prepared.names,
         "priority_total": sum(
-            prepared.instance.request_by_id[m.request].priority for m in solution.meetings
+            prepared.instance.request_by_id[m.request].priority
+            for m in solution.meetings
+            if m.request in prepared.requests
         ),
-        "upper_bound": getattr(result.stats, "upper_bound", None),
+        "upper_bound": (
+            None
+            if getattr(result.stats, "upper_bound", None) is None
+            else result.stats.upper_bound - stand_ins
+        ),
     }
     run.best_priority_total = run.result["priority_total"]
     run.state, run.progress, run.finished_at = RunState.DONE, 100, timezone.now()
@@ -227,6 +238,8 @@ class Preview:
     removed: list[Change]
     kept: list[Change]
     unscheduled: list[tuple[MeetingRequest | None, str]]
+    # Meetings that took place (held or no-show): left exactly as they are.
+    past: list[Change] = field(default_factory=list)
 
 
 def _placement(run_result: dict, prepared: MissionInstance) -> dict[str, tuple[Slot, Venue, int]]:
@@ -247,17 +260,55 @@ def _end_of(slot: Slot, length: int, slots: dict[str, Slot]) -> dt.datetime:
     return ordered[min(index + length, len(ordered)) - 1].end
 
 
+def _past_request_keys(mission: Mission) -> set[str]:
+    """Requests whose meeting has taken place (held or no-show): a run leaves them alone."""
+    return {
+        request_key(request_id)
+        for request_id in Meeting.objects.filter(
+            mission=mission, state__in=PAST_MEETING_STATES
+        ).values_list("request_id", flat=True)
+    }
+
+
 def schedule_preview(*, run: ScheduleRun) -> Preview:
-    """What applying ``run`` would do to the mission's meetings, as of now."""
+    """What applying ``run`` would do to the mission's meetings, as of now.
+
+    Meetings that have taken place are not part of it: a run never adds, moves or cancels
+    them (the engine had the held ones locked, and the no-shows' requests left out), even
+    when the run was made before their outcome was known.
+    """
     prepared = mission_instance(mission=run.mission)
-    placed = _placement(run.result, prepared)
+    took_place = list(
+        Meeting.objects.filter(mission=run.mission, state__in=PAST_MEETING_STATES)
+        .select_related("request__company", "request__partner", "venue")
+        .order_by("starts_at", "pk")
+    )
+    past = {request_key(m.request_id) for m in took_place}
+    placed = {k: v for k, v in _placement(run.result, prepared).items() if k not in past}
     current = {
         request_key(m.request_id): m
         for m in Meeting.objects.live()
         .filter(mission=run.mission)
+        .exclude(state__in=PAST_MEETING_STATES)
         .select_related("request__company", "request__partner", "venue")
     }
-    preview = Preview(added=[], moved=[], removed=[], kept=[], unscheduled=[])
+    preview = Preview(
+        added=[],
+        moved=[],
+        removed=[],
+        kept=[],
+        unscheduled=[],
+        past=[
+            Change(
+                request=m.request,
+                starts_at=m.starts_at,
+                ends_at=m.ends_at,
+                venue=m.venue,
+                meeting=m,
+            )
+            for m in took_place
+        ],
+    )
     for key, (slot, venue, length) in placed.items():
         change = Change(
             request=prepared.requests[key],
@@ -277,40 +328,86 @@ def schedule_preview(*, run: ScheduleRun) -> Preview:
             preview.removed.append(Change(request=meeting.request, meeting=meeting))
     names = run.result.get("names", {})
     for item in run.result.get("unscheduled", []):
+        if item["request"] in past:
+            continue
         preview.unscheduled.append(
             (prepared.requests.get(item["request"]), reason_text(item["reason"], names))
         )
     return preview
 
 
-def _assign_tables(meetings: list[Meeting]) -> None:
-    """Give each meeting a table of its venue, no two at one table at once.
+def _assign_tables(meetings: list[Meeting], *, fixed: list[Meeting]) -> list[Meeting]:
+    """Give each meeting a table of its venue, no two at one table at once, around the
+    ``fixed`` meetings (held ones, other missions'), which keep theirs; return the meetings
+    left without a table (none when the schedule respects every venue's tables slot by slot,
+    unless meetings of different lengths fragment the tables).
 
-    Interval partitioning, earliest start first, never needs more tables than meet at once;
-    a meeting keeps the table it had when that table is free, so that nothing moves for
-    people whose meeting did not change.
+    Earliest start first, each takes the lowest table free for its whole length; a meeting
+    keeps the table it had when that table is free, so that nothing moves for people whose
+    meeting did not change.
     """
     by_venue: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
         by_venue[meeting.venue_id].append(meeting)
-    for venue_meetings in by_venue.values():
-        free_at: dict[int, dt.datetime] = {}
+    fixed_by_venue: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in fixed:
+        fixed_by_venue[meeting.venue_id].append(meeting)
+    unplaced = []
+    for venue_id, venue_meetings in by_venue.items():
+        tables = venue_meetings[0].venue.tables
+        # (start, end, table) of what is at the venue; few overlap any one meeting.
+        taken = [(m.starts_at, m.ends_at, m.table) for m in fixed_by_venue.get(venue_id, ())]
         for meeting in sorted(venue_meetings, key=lambda m: (m.starts_at, m.pk or 0)):
-            free = [t for t in sorted(free_at) if free_at[t] <= meeting.starts_at]
+            busy = {t for s, e, t in taken if s < meeting.ends_at and e > meeting.starts_at}
             if (
                 meeting.pk
                 and meeting.table
-                and (meeting.table not in free_at or meeting.table in free)
+                and meeting.table <= tables
+                and meeting.table not in busy
             ):
                 table = meeting.table
-            elif free:
-                table = free[0]
             else:
-                table = max(free_at, default=0) + 1
-                while table in free_at:
-                    table += 1
+                table = next((t for t in range(1, tables + 1) if t not in busy), None)
+            if table is None:
+                unplaced.append(meeting)
+                continue
             meeting.table = table
-            free_at[table] = meeting.ends_at
+            taken.append((meeting.starts_at, meeting.ends_at, table))
+    return unplaced
+
+
+def _over_full(prepared: MissionInstance, proposal: Solution) -> list[tuple[dt.datetime, str]]:
+    """When and where ``proposal`` puts more meetings than the venue has tables."""
+    instance = prepared.instance
+    load: dict[tuple[str, str], int] = defaultdict(int)
+    for meeting in proposal.meetings:
+        request = instance.request_by_id[meeting.request]
+        for slot in instance.request_slots(request, meeting.slot) or ():
+            load[(meeting.venue, slot.id)] += 1
+    return sorted(
+        (prepared.slots[slot_id].start, str(prepared.venues[venue_id]))
+        for (venue_id, slot_id), count in load.items()
+        if count > instance.venue_by_id[venue_id].tables
+    )
+
+
+def _tables_refusal(mission: Mission, places: list[tuple[dt.datetime, str]]) -> ValidationError:
+    """Refuse to apply a run: every table is taken, then and there (in the mission's time)."""
+    zone = ZoneInfo(mission.time_zone)
+    places = sorted(set(places))
+    return ValidationError(
+        _(
+            "Every table is taken, by meetings of this mission or of another one at the same "
+            "venue: %(places)s. Run the scheduling again."
+        )
+        % {
+            "places": "; ".join(
+                f"{venue}, {formats.date_format(when.astimezone(zone), 'D j M H:i')}"
+                for when, venue in places
+            )
+        },
+        code="tables",
+    )
 
 
 @transaction.atomic
@@ -328,15 +425,26 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
         )
     Mission.objects.select_for_update().get(pk=run.mission_id)
     prepared = mission_instance(mission=run.mission)
+    # The run's meetings, but what is fixed now where it is now: the meetings that took place
+    # (perhaps since the run) and the tables other missions take.
+    fixed = set(prepared.occupancy) | _past_request_keys(run.mission)
     proposal = Solution(
         meetings=tuple(
             EngineMeeting(request=m["request"], slot=m["slot"], venue=m["venue"])
             for m in run.result.get("meetings", [])
-            if m["request"] in prepared.instance.request_by_id
+            if m["request"] in prepared.requests and m["request"] not in fixed
+        )
+        + tuple(
+            EngineMeeting(request=r.id, slot=r.locked.slot, venue=r.locked.venue)
+            for r in prepared.instance.requests
+            if r.id in fixed and r.locked is not None
         ),
         unscheduled=(),
     )
     violations = check_meetings(prepared.instance, proposal)
+    full = _over_full(prepared, proposal)
+    if full:
+        raise _tables_refusal(run.mission, full)
     if violations:
         raise ValidationError(
             _(
@@ -386,22 +494,39 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
     # Tables for the whole mission again; then write. The exclusion constraints check each
     # row as it is written, so first park every meeting that will be written out of their
     # reach (a cancelled state), then write each in its final place and state.
+    # Meetings that took place, and other missions' at the same venues, are never written:
+    # they keep their tables, which the others fit around.
     kept = [c.meeting for c in preview.kept if c.meeting is not None]
     kept_ids = {m.pk for m in kept}
     locked = list(
         Meeting.objects.live()
         .filter(mission=run.mission, is_locked=True)
+        .exclude(state__in=PAST_MEETING_STATES)
         .exclude(pk__in=kept_ids | {m.pk for m in touched if m.pk})
+        .select_related("venue")
     )
     everything = [*kept, *locked, *touched]
     final_state = {id(m): m.state for m in everything}
-    _assign_tables(everything)
+    fixed = _fixed_meetings(mission=run.mission, around=everything)
+    unplaced = _assign_tables(everything, fixed=fixed)
+    if unplaced:
+        raise _tables_refusal(run.mission, [(m.starts_at, str(m.venue)) for m in unplaced])
     parked = [m.pk for m in everything if m.pk]
-    if parked:
-        Meeting.objects.filter(pk__in=parked).update(state=MeetingState.CANCELLED)
-    for meeting in everything:
-        meeting.state = final_state[id(meeting)]
-        meeting.save()
+    try:
+        with transaction.atomic():
+            if parked:
+                Meeting.objects.filter(pk__in=parked).update(state=MeetingState.CANCELLED)
+            for meeting in everything:
+                meeting.state = final_state[id(meeting)]
+                meeting.save()
+    except IntegrityError as exc:  # PostgreSQL's exclusion constraints: a write since the check
+        raise ValidationError(
+            _(
+                "Someone placed a meeting at the same time and place a moment ago: run the "
+                "scheduling again."
+            ),
+            code="concurrent",
+        ) from exc
     run.state, run.applied_at = RunState.APPLIED, timezone.now()
     run.save(update_fields=["state", "applied_at", "updated_at"])
     for meeting, change in changed if notify else ():
@@ -415,6 +540,22 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
         len(preview.removed),
     )
     return preview
+
+
+def _fixed_meetings(*, mission: Mission, around: list[Meeting]) -> list[Meeting]:
+    """Live meetings a run does not write that share a venue with ``around`` at its dates: the
+    mission's that took place and every other mission's."""
+    if not around:
+        return []
+    return list(
+        Meeting.objects.live()
+        .filter(
+            venue__in={m.venue_id for m in around},
+            starts_at__lt=max(m.ends_at for m in around),
+            ends_at__gt=min(m.starts_at for m in around),
+        )
+        .filter(~Q(mission=mission) | Q(state__in=PAST_MEETING_STATES))
+    )
 
 
 @transaction.atomic

@@ -73,6 +73,31 @@ BAD_FIELDS = [
     ("requests.0.priority", "high", "requests[0] 'r1'.priority: must be an integer, not 'high'"),
     ("requests.0.priority", True, "requests[0] 'r1'.priority: must be an integer, not True"),
     ("requests.0.slots", 0, "requests[0] 'r1'.slots: must be at least 1, not 0"),
+    # Above the range the engine can hand to CP-SAT (64-bit coefficients): refused by name.
+    ("requests.0.priority", 1e30, "requests[0] 'r1'.priority: must be at most 1000000, not 1e+30"),
+    (
+        "requests.0.priority",
+        10**20,
+        "requests[0] 'r1'.priority: must be at most 1000000, not 100000000000000000000",
+    ),
+    (
+        "requests.0.priority",
+        1_000_001,
+        "requests[0] 'r1'.priority: must be at most 1000000, not 1000001",
+    ),
+    ("requests.0.slots", 1e30, "requests[0] 'r1'.slots: must be at most 1000000, not 1e+30"),
+    ("venues.0.tables", 1e30, "venues[0] 'hall'.tables: must be at most 1000000, not 1e+30"),
+    (
+        "participants.1.max_meetings",
+        1e30,
+        "participants[1] 'c2'.max_meetings: must be at most 1000000, not 1e+30",
+    ),
+    (
+        "travel_minutes.0.minutes",
+        1e30,
+        "travel_minutes[0].minutes: must be at most 1000000, not 1e+30",
+    ),
+    ("requests.0.priority", 1e400, "requests[0] 'r1'.priority: must be an integer, not inf"),
     (
         "requests.0.locked",
         {"slot": "d9", "venue": "lab"},
@@ -112,6 +137,17 @@ def test_parse_instance_bad_field_names_it(path, value, message):
         parse_instance(data)
 
     assert str(caught.value) == message
+
+
+def test_parse_instance_largest_numbers_are_read():
+    data = base()
+    for path in ("requests.0.priority", "requests.0.slots", "venues.0.tables"):
+        data = changed(data, path, 1_000_000)
+
+    instance = parse_instance(data)
+
+    assert (instance.requests[0].priority, instance.requests[0].slots) == (1_000_000, 1_000_000)
+    assert instance.venues[0].tables == 1_000_000
 
 
 def test_parse_instance_travel_pair_twice_is_refused():

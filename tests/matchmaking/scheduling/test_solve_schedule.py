@@ -45,6 +45,26 @@ def test_solve_schedule_unknown_participant_exits_2_and_writes_nothing(tmp_path)
     assert not target.exists()
 
 
+def test_solve_schedule_huge_priority_exits_2_and_writes_nothing(tmp_path):
+    # A priority of 1e30 used to reach CP-SAT and crash it (a traceback, exit 1).
+    source = tmp_path / "instance.json"
+    source.write_text(json.dumps(changed(tiny(), "requests.0.priority", 1e30)))
+    target = tmp_path / "solution.json"
+
+    with pytest.raises(CommandError) as caught:
+        call_command("solve_schedule", str(source), str(target), "--time-limit", "5")
+
+    assert caught.value.returncode == 2
+    assert str(caught.value) == (
+        f"{source}: requests[0] 'r1'.priority: must be at most 1000000, not 1e+30"
+    )
+    assert not target.exists()
+
+
+def tiny() -> dict:
+    return json.loads((examples_dir() / "tiny.json").read_text())
+
+
 def test_solve_schedule_unreadable_file_exits_2(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("solve_schedule", str(tmp_path / "absent.json"), str(tmp_path / "out.json"))
@@ -80,6 +100,20 @@ def test_solve_schedule_process_bad_instance_prints_one_line_and_exits_2(tmp_pat
     assert result.stdout == ""
     assert result.stderr == (
         f"CommandError: {source}: requests[0] 'r1'.priority: must be at least 1, not -3\n"
+    )
+    assert not target.exists()
+
+
+def test_solve_schedule_process_huge_priority_prints_one_line_and_exits_2(tmp_path):
+    source = tmp_path / "instance.json"
+    source.write_text(json.dumps(changed(tiny(), "requests.0.priority", 1e30)))
+    target = tmp_path / "solution.json"
+
+    result = run_command(str(source), str(target), "--time-limit", "5")
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"CommandError: {source}: requests[0] 'r1'.priority: must be at most 1000000, not 1e+30\n"
     )
     assert not target.exists()
 
