@@ -43,6 +43,8 @@ from matchmaking.scheduling.solution import Meeting, Solution, Unscheduled
 # deterministic time, plus the Python work of building each model and of local search.
 UNITS_PER_SECOND = 0.7
 TRACE = False
+# During a search, the best schedule so far is reported (``log``) at most this often.
+PROGRESS_EVERY = 1.0
 STEP_UNITS = 0.6  # the most one CP-SAT step may spend
 STOP_MARGIN = 0.3  # seconds before the deadline when no new step starts
 MAX_TARGET = 20_000  # options in a neighbourhood, at most
@@ -77,6 +79,8 @@ class Stats:
     iterations: int = 0
     improvements: int = 0
     upper_bound: int = 0
+    # Called after each improving step of a search (a progress report, throttled).
+    on_improvement: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,24 @@ def solve(
         schedule = naive
         note("naive baseline", schedule)
 
+    def report_during(phase: str) -> Callable[[], None]:
+        """What the searches call when they improve: a log line of the best schedule so far,
+        at most every PROGRESS_EVERY seconds (the run's page shows it while it searches)."""
+        last = [time.monotonic()]
+
+        def report() -> None:
+            now = time.monotonic()
+            if log is not None and now - last[0] >= PROGRESS_EVERY:
+                last[0] = now
+                log(
+                    f"{phase}: priority {schedule.value()}, holes {schedule.holes()}, "
+                    f"{now - started_at:.1f}s"
+                )
+
+        return report
+
     if not budget.exhausted() and schedule.value() < stats.upper_bound:
+        stats.on_improvement = report_during("priority search")
         _search_priority(schedule, budget, budget.units * 0.5, budget.units * 0.3, rng, stats, seed)
         note("priority search", schedule)
 
@@ -179,8 +200,10 @@ def solve(
             break
     note("hole local search", schedule)
     if not budget.exhausted():
+        stats.on_improvement = report_during("hole search")
         _search_holes(schedule, budget, rng, stats, seed)
         note("hole search", schedule)
+    stats.on_improvement = None
 
     if greedy.insert_free(schedule, [r for r in range(c.n_requests) if schedule.start[r] < 0]):
         note("final insertion", schedule)
@@ -380,6 +403,8 @@ def _search_priority(
             return  # the whole event, solved to optimality
         if outcome.improved:
             stats.improvements += 1
+            if stats.on_improvement is not None:
+                stats.on_improvement()
             since_improvement = 0
         else:
             since_improvement += 1
@@ -475,6 +500,8 @@ def _search_holes(
                         holes.pop((p, d), None)
         if outcome.improved:
             stats.improvements += 1
+            if stats.on_improvement is not None:
+                stats.on_improvement()
             stale = 0
         else:
             stale += 1

@@ -251,3 +251,19 @@ def test_reason_lost_to_higher_priority_requests():
     )
 
     assert reasons(instance) == {"r2": "lost to higher-priority requests for the same slots"}
+
+
+def test_solve_reports_the_best_schedule_while_it_searches(visits, monkeypatch):
+    # The run's page shows progress and the best total during the search, not only between
+    # phases: each improving step reports (throttled to PROGRESS_EVERY seconds; 0 here).
+    from matchmaking.scheduling import engine
+
+    monkeypatch.setattr(engine, "PROGRESS_EVERY", 0.0)
+    lines: list[str] = []
+
+    result = solve(visits, time_limit=20, work=2, log=lines.append)
+
+    during = [line for line in lines if line.startswith("hole search")][:-1]  # the last ends it
+    assert len(during) >= 1
+    assert len(during) <= result.stats.improvements
+    assert all(line.startswith("hole search: priority 549, holes ") for line in during)
