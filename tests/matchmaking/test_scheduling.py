@@ -515,6 +515,48 @@ def test_meeting_place_two_staff_at_once_one_wins_the_other_is_told(busy_mission
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
+def test_meeting_place_one_partner_two_companies_at_once_one_wins(busy_mission):
+    biowin = PartnerOrganisation.objects.get(name="BioWin")
+    first, second = list(busy_mission.meeting_requests.filter(partner=biowin)[:2])
+    assert first.company != second.company
+
+    outcomes = _together(
+        *(
+            lambda r=r: meeting_place(
+                request=r, starts_at=_at("09:00"), venue=biowin.venue, by=None
+            )
+            for r in (first, second)
+        )
+    )
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Meeting", "ValidationError"]
+    assert Meeting.objects.live().filter(partner=biowin).count() == 1
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_meeting_place_last_table_of_a_venue_two_pairs_at_once_one_wins(busy_mission):
+    # Two partners host at the same one-table venue; two different pairs race for 09:00.
+    biowin = PartnerOrganisation.objects.get(name="BioWin")
+    neighbour = _partner(busy_mission, "Neighbour", venue=biowin.venue)
+    first = busy_mission.meeting_requests.filter(partner=biowin).first()
+    second = _request(busy_mission, CompanyFactory(legal_name="Other"), neighbour)
+
+    outcomes = _together(
+        *(
+            lambda r=r: meeting_place(
+                request=r, starts_at=_at("09:00"), venue=biowin.venue, by=None
+            )
+            for r in (first, second)
+        )
+    )
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["Meeting", "ValidationError"]
+    assert Meeting.objects.live().filter(venue=biowin.venue).count() == 1
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
 def test_meeting_overlap_written_at_once_past_the_checks_database_refuses_one(busy_mission):
     # Two writes that skip the services' checks (a bug, a script): the exclusion constraint
     # still lets only one of them in. Each insert can see the other's uncommitted row and wait
