@@ -426,15 +426,18 @@ def _check_note(note: str) -> str:
 
 def _default_owner(*, mission: Mission, company: Company) -> User | None:
     """Who at the agency follows a new lead up: whoever follows the company's other leads of
-    the mission, else the mission's latest lead with an owner; else nobody yet (the admin
-    lists leads without an owner).
+    the mission, else the mission's latest lead with an owner, else the first member of the
+    mission's team; nobody only for a mission without a team (the admin lists leads without
+    an owner).
     """
     owned = Lead.objects.filter(
         mission=mission, owner__isnull=False, owner__is_active=True, owner__is_staff=True
     ).select_related("owner")
     lead = owned.filter(company=company).order_by("-created_at", "-pk").first()
     lead = lead or owned.order_by("-created_at", "-pk").first()
-    return lead.owner if lead is not None else None
+    if lead is not None:
+        return lead.owner
+    return mission.team.filter(is_active=True, is_staff=True).order_by("pk").first()
 
 
 @transaction.atomic
@@ -535,6 +538,10 @@ def lead_create(
         today=today,
     )
     checked.pop("mission_id")
+    if checked.get("owner") is None:  # the member of staff opening it, else the usual one
+        checked["owner"] = (
+            by if by is not None and by.is_staff and by.is_active else None
+        ) or _default_owner(mission=mission, company=company)
     lead = Lead.objects.create(
         mission=mission, company=company, partner=partner, meeting=meeting, **checked
     )

@@ -215,6 +215,24 @@ def test_lead_open_from_meeting_owner_follows_the_company_other_leads(staff):
     assert lead.due_on == TODAY + dt.timedelta(days=14)
 
 
+def test_lead_open_from_meeting_first_lead_of_the_mission_goes_to_its_team(staff):
+    # A company's answer opens the mission's first lead: someone of the team follows it up
+    # (the weekly digest of overdue actions goes to owners only).
+    meeting = PastMeetingFactory()
+    outsider = UserFactory(username="outsider", is_staff=True)
+    meeting.mission.team.add(staff)
+
+    lead = lead_open_from_meeting(meeting=meeting, side="company", today=TODAY)
+
+    assert lead.owner == staff != outsider
+
+
+def test_lead_open_from_meeting_mission_without_team_has_no_owner_yet():
+    lead = lead_open_from_meeting(meeting=PastMeetingFactory(), side="company", today=TODAY)
+
+    assert lead.owner is None
+
+
 def test_lead_open_from_meeting_by_staff_owns_it(staff):
     lead = lead_open_from_meeting(meeting=PastMeetingFactory(), side="staff", by=staff)
 
@@ -545,6 +563,12 @@ def test_lead_create_by_staff_with_owner_and_history(staff):
     assert list(lead.events.values_list("stage_from", "stage_to", "side", "by", "note")) == [
         ("", "contact", "staff", staff.pk, "Met at the reception")
     ]
+
+
+def test_lead_create_without_an_owner_is_owned_by_the_staff_who_opened_it(staff):
+    lead = lead_create(**_parties(), by=staff, title="T", next_action="Call", due_on=TODAY)
+
+    assert lead.owner == staff
 
 
 def test_lead_create_owner_must_be_active_staff(staff, company_a_user):
