@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -292,6 +292,12 @@ def _error_text(exc: BaseException) -> str:
     return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:2000]
 
 
+# Errors that may pass: a full disk, a lost mount, the database restarting or its
+# connection dropped. Anything else (a bug in a template or in the data) would fail the same
+# way again.
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+
+
 def report_generate(*, report: Report, may_retry: bool = False) -> Report:
     """Make the PDF of a queued report, recording its progress in the row as it goes.
 
@@ -299,7 +305,8 @@ def report_generate(*, report: Report, may_retry: bool = False) -> Report:
     that poll it see the progress. Idempotent: a report that is not queued is left as it is
     (a report still "running" long after any worker could be is taken over).
 
-    On an ``OSError`` (a full disk, a file that cannot be read) with ``may_retry``, the
+    On a transient error (``TRANSIENT_ERRORS``: a full disk, a file that cannot be read, the
+    database connection lost) with ``may_retry``, the
     report goes back to the queue and the error is raised again for the task to retry it
     later; any other error (a bug in a template or in the data) fails it at once, with the
     error in the row. Earlier done versions are never touched.
@@ -352,17 +359,20 @@ def report_generate(*, report: Report, may_retry: bool = False) -> Report:
             # Deleted, or taken over as stale, while it rendered: this file is nobody's.
             private_storage.delete(name)
             logger.warning("report %s changed hands while it rendered; file dropped", report.pk)
-    except OSError as exc:
+    except TRANSIENT_ERRORS as exc:
         if name:
             private_storage.delete(name)
         if may_retry:
             logger.warning("report %s: transient error, to be retried: %s", report.pk, exc)
-            Report.objects.filter(pk=report.pk, state=ReportState.RUNNING).update(
-                state=ReportState.QUEUED,
-                progress=0,
-                error=_("Will try again after: %(error)s") % {"error": _error_text(exc)},
-                updated_at=timezone.now(),
-            )
+            try:
+                Report.objects.filter(pk=report.pk, state=ReportState.RUNNING).update(
+                    state=ReportState.QUEUED,
+                    progress=0,
+                    error=_("Will try again after: %(error)s") % {"error": _error_text(exc)},
+                    updated_at=timezone.now(),
+                )
+            except DatabaseError:  # the database is still away: the watchdog queues it
+                logger.warning("report %s left running; the watchdog will take it", report.pk)
             raise
         _mark_failed(report, exc)
     except Exception as exc:  # the row says what happened; the worker goes on

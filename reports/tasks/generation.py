@@ -5,17 +5,22 @@ import logging
 from celery import shared_task
 
 from ..models import Report
-from ..services.generation import followups_regenerate, report_generate, reports_watchdog
+from ..services.generation import (
+    TRANSIENT_ERRORS,
+    followups_regenerate,
+    report_generate,
+    reports_watchdog,
+)
 
 logger = logging.getLogger(__name__)
 
 __all__: list[str] = ["followups_regenerate_task", "report_generate_task", "reports_watchdog_task"]
 
-# An OSError (a full disk, a file that cannot be read, a lost NFS mount) may pass: retried
-# with growing pauses; anything else (a bug in a template or in the data) would fail the
-# same way again, so the report fails at once with its error (the service records it).
+# A transient error (a full disk, a lost NFS mount, the database restarting) may pass:
+# retried with growing pauses; anything else (a bug in a template or in the data) would fail
+# the same way again, so the report fails at once with its error (the service records it).
 REPORT_RETRY_OPTIONS = {
-    "autoretry_for": (OSError,),
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 30,
     "retry_backoff_max": 600,
     "retry_jitter": True,

@@ -278,6 +278,28 @@ def test_task_retries_a_transient_error_then_fails_the_report_on_the_last_attemp
     assert report.error == "OSError: [Errno 5] Input/output error"
 
 
+def test_task_retries_when_the_database_connection_drops_mid_report(monkeypatch):
+    # PostgreSQL restarted while the report rendered: a transient error like a full disk.
+    from django.db import OperationalError
+
+    world = build_world()
+    report = ReportFactory(mission=world.mission, kind="followup", language="en")
+
+    def connection_lost(html):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(generation, "render_pdf", connection_lost)
+
+    with pytest.raises(Retry):
+        report_generate_task.apply(kwargs={"report_id": report.pk}, retries=0, throw=True)
+
+    report.refresh_from_db()
+    assert report.state == ReportState.QUEUED
+    assert report.error == (
+        "Will try again after: OperationalError: server closed the connection unexpectedly"
+    )
+
+
 def test_task_vanished_report_does_nothing():
     result = report_generate_task.apply(kwargs={"report_id": 987654})
 
