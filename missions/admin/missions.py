@@ -140,6 +140,7 @@ class MissionAdmin(MissionTimeZoneMixin, MissionScopedAdmin):
                     "destination_region",
                     "destination_cities",
                     "time_zone",
+                    "language",
                     ("starts_on", "ends_on"),
                 )
             },

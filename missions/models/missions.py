@@ -74,6 +74,16 @@ class Mission(TimeStampedModel):
         default=settings.TIME_ZONE,
         help_text=_("Times of the programme are shown and typed in this time zone."),
     )
+    language = models.CharField(
+        _("language of its reports"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The mission dossier and follow-up report are made in it unless someone asks for "
+            "another language."
+        ),
+    )
     starts_on = models.DateField(_("starts on"), db_index=True)
     ends_on = models.DateField(_("ends on"))
     application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)

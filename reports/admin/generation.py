@@ -128,6 +128,9 @@ class ReportAdmin(MissionScopedAdmin):
         initial = {}
         if request.GET.get("mission", "").isdigit():
             initial["mission"] = request.GET["mission"]
+            chosen = missions_visible_to(user=request.user).filter(pk=initial["mission"]).first()
+            if chosen is not None:  # the report in the mission's language, unless changed
+                initial["language"] = chosen.language
         form = ReportGenerateForm(request.POST or None, initial=initial)
         form.fields["mission"].queryset = missions_visible_to(user=request.user).order_by(
             "-starts_on", "-pk"

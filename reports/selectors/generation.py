@@ -792,7 +792,7 @@ def missions_for_followup_regeneration(*, today: dt.date) -> QuerySet[Mission]:
 
 def followup_languages(*, missions: list[Mission]) -> dict[int, list[str]]:
     """For each mission, the languages its follow-up report was made in (done), else the
-    default language: the monthly job makes each of them again."""
+    mission's language: the monthly job makes each of them again."""
     languages: dict[int, set[str]] = defaultdict(set)
     for mission_id, language in (
         Report.objects.done()
@@ -802,6 +802,5 @@ def followup_languages(*, missions: list[Mission]) -> dict[int, list[str]]:
     ):
         languages[mission_id].add(language)
     return {
-        mission.pk: sorted(languages.get(mission.pk) or {settings.LANGUAGE_CODE})
-        for mission in missions
+        mission.pk: sorted(languages.get(mission.pk) or {mission.language}) for mission in missions
     }

@@ -125,6 +125,7 @@ def _mission_form(mission, **changes) -> dict:
         "kind": mission.kind,
         "destination_country": mission.destination_country.code,
         "time_zone": mission.time_zone,
+        "language": mission.language,
         "starts_on": mission.starts_on.isoformat(),
         "ends_on": mission.ends_on.isoformat(),
         "capacity": mission.capacity,

@@ -113,6 +113,17 @@ def test_index_staff_sees_the_form(client, staff, mission):
     assert f'action="/reports/missions/{mission.slug}/generate/"' in response.content.decode()
 
 
+def test_index_form_offers_each_mission_its_own_language_first(client, staff, mission):
+    mission.language = "ar"
+    mission.save(update_fields=["language"])
+    client.force_login(staff)
+
+    html = client.get(INDEX).content.decode()
+
+    assert '<option value="ar" selected>' in html
+    assert '<option value="fr" selected>' not in html
+
+
 def test_index_anonymous_sent_to_the_staff_login(client):
     response = client.get(INDEX)
 

@@ -30,6 +30,17 @@ def test_build_report_writes_the_pdf_and_says_so(tmp_path, capsys):
     assert [path.name for path in tmp_path.iterdir()] == ["dossier.pdf"]
 
 
+def test_build_report_without_lang_uses_the_missions_language(tmp_path, capsys):
+    world = build_world()
+    world.mission.language = "en"
+    world.mission.save(update_fields=["language"])
+    out = tmp_path / "followup.pdf"
+
+    call_command("build_report", "wallonie-2027", kind="followup", out=str(out))
+
+    assert capsys.readouterr().out.startswith(f"{out}: Follow-up report of wallonie-2027 (en), ")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -364,6 +364,7 @@ def test_regenerate_followups_of_missions_that_ended_in_their_languages():
         status=MissionStatus.COMPLETED,
         starts_on=dt.date(2025, 2, 1),
         ends_on=dt.date(2025, 2, 5),
+        language="en",  # no follow-up made yet: in the mission's language
     )
     LeadFactory(mission=old_open, stage=LeadStage.NEGOTIATION)
     LeadFactory(mission=old_open, stage=LeadStage.CONTACT)
@@ -373,7 +374,7 @@ def test_regenerate_followups_of_missions_that_ended_in_their_languages():
 
     assert sorted((r.mission.title, r.kind, r.language, r.requested_by) for r in queued) == [
         ("Completed", "followup", "fr", None),
-        ("Old, a lead still open", "followup", "fr", None),
+        ("Old, a lead still open", "followup", "en", None),
         ("Past its end", "followup", "ar", None),
         ("Past its end", "followup", "en", None),
     ]

@@ -1,5 +1,6 @@
 """``manage.py build_report SLUG --kind dossier|followup [--lang fr|en|ar] [--out FILE.pdf]``:
-make a mission's PDF report now, in this process, and write it to a file.
+make a mission's PDF report now (in the mission's language unless ``--lang`` says otherwise),
+in this process, and write it to a file.
 
 The same PDF the worker makes for the managers' page (``report_render``), without a
 ``Report`` row: for a script, a cron job, or a look at a template being written. The file is
@@ -30,9 +31,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--lang",
-            default=settings.LANGUAGE_CODE,
+            default="",
             help=f"{', '.join(code for code, _name in settings.LANGUAGES)} "
-            f"(default {settings.LANGUAGE_CODE}).",
+            "(default: the mission's language).",
         )
         parser.add_argument(
             "--out", default="", help="The PDF file to write (default SLUG-KIND-LANG.pdf)."
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         mission = Mission.objects.filter(slug=slug).first()
         if mission is None:
             raise CommandError(f"No mission has the slug {slug!r}.", returncode=2)
+        lang = lang or mission.language
         if not kind:
             raise CommandError(
                 f"Say which report with --kind {' or '.join(ReportKind.values)}.", returncode=2
