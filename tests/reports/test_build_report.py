@@ -36,8 +36,10 @@ def test_build_report_without_lang_uses_the_missions_language(tmp_path, capsys):
     world.mission.save(update_fields=["language"])
     out = tmp_path / "followup.pdf"
 
-    call_command("build_report", "wallonie-2027", kind="followup", out=str(out))
+    with translation.override("fr"):  # as from a shell: the agency's language is active
+        call_command("build_report", "wallonie-2027", kind="followup", out=str(out))
 
+    # The PDF in the mission's language; the command's line in English all the same.
     assert capsys.readouterr().out.startswith(f"{out}: Follow-up report of wallonie-2027 (en), ")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from missions.models import Mission
 from reports.enums import ReportKind
@@ -61,7 +62,9 @@ class Command(BaseCommand):
             write_file_atomically(path=path.resolve(), data=rendered.data)
         except OSError as exc:
             raise CommandError(f"Could not write {path}: {exc.strerror or exc}") from exc
+        with translation.override("en"):  # the command speaks English, whatever the PDF's
+            label = str(ReportKind(kind).label)
         self.stdout.write(
-            f"{path}: {ReportKind(kind).label} of {mission.slug} ({lang}), "
+            f"{path}: {label} of {mission.slug} ({lang}), "
             f"{rendered.pages} pages, {len(rendered.data)} bytes."
         )
