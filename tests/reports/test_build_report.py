@@ -3,6 +3,7 @@ on an unknown mission, kind or language."""
 
 import pytest
 from django.core.management import ManagementUtility, call_command
+from django.utils import translation
 
 from tests.reports.factories_pdfreports import build_world
 
