@@ -52,6 +52,11 @@ _RULE_MESSAGES = {
     "max_meetings": gettext_lazy("%(partner)s already has as many meetings as it takes."),
     "locked": gettext_lazy("Another meeting is locked there."),
 }
+# A meeting too close to a programme item at another venue (the same travel rule).
+_PROGRAMME_TRAVEL = gettext_lazy(
+    "%(company)s cannot travel in time between this meeting and the programme item "
+    "“%(item)s” at %(venue)s."
+)
 
 
 def _slot_id(when: dt.datetime, mission: Mission) -> str:
@@ -99,6 +104,7 @@ def meeting_check(*, request: MeetingRequest, starts_at: dt.datetime, venue: Ven
     instance = prepared.instance
     if venue_key(venue.pk) not in instance.venue_by_id:
         raise ValidationError(_RULE_MESSAGES["unknown"], code="unknown")
+    _check_programme(prepared, request=request, meeting=meetings[len(live)])
     violations = [
         v
         for v in check_meetings(instance, Solution(meetings=tuple(meetings), unscheduled=()))
@@ -112,6 +118,37 @@ def meeting_check(*, request: MeetingRequest, starts_at: dt.datetime, venue: Ven
             message = str(_RULE_MESSAGES.get(violation.rule, violation.message)) % names
             if message not in messages:
                 messages.append(message)
+        raise ValidationError(messages, code="rules")
+
+
+def _check_programme(prepared, *, request: MeetingRequest, meeting: EngineMeeting) -> None:
+    """Refuse ``meeting`` when it overlaps a programme item of its company's, or leaves too
+    little time to travel to or from one at another venue: the engine's validator on the
+    meeting and each of the company's programme stand-ins (``mission_instance``)."""
+    from .scheduling import company_key
+
+    instance = prepared.instance
+    mine = company_key(request.company_id)
+    names = {"company": request.company.legal_name, "partner": str(request.partner)}
+    messages: list[str] = []
+    for key, item in prepared.programme.items():
+        stand_in = instance.request_by_id[key]
+        if stand_in.a != mine or stand_in.locked is None:
+            continue
+        pair = (
+            meeting,
+            EngineMeeting(request=key, slot=stand_in.locked.slot, venue=stand_in.locked.venue),
+        )
+        rules = {v.rule for v in check_meetings(instance, Solution(meetings=pair, unscheduled=()))}
+        if "overlap" in rules:
+            message = str(_RULE_MESSAGES["availability"]) % names
+        elif "travel" in rules:
+            message = str(_PROGRAMME_TRAVEL) % {**names, "item": item.title, "venue": item.venue}
+        else:
+            continue
+        if message not in messages:
+            messages.append(message)
+    if messages:
         raise ValidationError(messages, code="rules")
 
 

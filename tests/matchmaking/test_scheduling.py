@@ -589,6 +589,107 @@ def test_meeting_overlap_written_at_once_past_the_checks_database_refuses_one(bu
     assert Meeting.objects.live().filter(company=company).count() == 1
 
 
+# --- Travel to and from programme items --------------------------------------------------------
+
+
+@pytest.fixture
+def item_elsewhere(mission):
+    """A company wishing to meet BioWin at its Brussels site, and the delegation's visit in
+    Charleroi from 09:30 to 10:30, an hour away; Lab receives in Charleroi, at the visit's site."""
+    brussels = VenueFactory(name="BioWin site", city="Bruxelles", tables=1)
+    charleroi = VenueFactory(name="Biopark", city="Charleroi", tables=1)
+    TravelTimeFactory(from_venue=brussels, to_venue=charleroi, minutes=60)
+    company = CompanyFactory(legal_name="Carthabio")
+    biowin = _partner(mission, "BioWin", venue=brussels)
+    lab = _partner(mission, "Lab", venue=charleroi)
+    ProgrammeItemFactory(
+        mission=mission,
+        title="Visit",
+        venue=charleroi,
+        starts_at=_at("09:30"),
+        ends_at=_at("10:30"),
+    )
+    return _request(mission, company, biowin), _request(mission, company, lab)
+
+
+@pytest.mark.django_db
+def test_run_keeps_travel_time_to_and_from_a_programme_item_elsewhere(mission, item_elsewhere):
+    at_biowin, at_lab = item_elsewhere
+    at_lab.state = RequestState.SENT  # only the Brussels meeting is to be scheduled
+    at_lab.save()
+
+    run = _run(mission)
+    preview = schedule_run_apply(run=run, by=None, notify=False)
+
+    meetings = list(Meeting.objects.live().filter(mission=mission))
+    # 09:00 leaves no time to reach Charleroi by 09:30; from 10:30, Brussels is an hour away.
+    assert [(m.request, m.starts_at) for m in meetings] == [(at_biowin, _at("11:30"))]
+    assert [c.request for c in preview.added] == [at_biowin]
+    assert (preview.unscheduled, run.best_priority_total) == ([], PRIORITY_WEIGHTS[1])
+
+
+@pytest.mark.django_db
+def test_meeting_place_too_close_to_a_programme_item_elsewhere_refused(mission, item_elsewhere):
+    at_biowin, at_lab = item_elsewhere
+
+    refused = {}
+    for hhmm in ("09:00", "10:30", "11:00"):
+        with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+            _placed(at_biowin, hhmm)
+        refused[hhmm] = excinfo.value.messages
+    at_charleroi = _placed(at_lab, "09:00")
+    later = _placed(at_biowin, "11:30")
+
+    assert refused == {
+        hhmm: [
+            "Carthabio cannot travel in time between this meeting and the programme item "
+            "“Visit” at Biopark (Charleroi)."
+        ]
+        for hhmm in ("09:00", "10:30", "11:00")
+    }
+    assert (at_charleroi.starts_at, later.starts_at) == (_at("09:00"), _at("11:30"))
+
+
+@pytest.mark.django_db
+def test_meeting_place_during_a_programme_item_with_a_venue_refused(mission, item_elsewhere):
+    _at_biowin, at_lab = item_elsewhere
+
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        _placed(at_lab, "10:00")
+
+    assert "not available then" in " ".join(excinfo.value.messages)
+
+
+@pytest.mark.django_db
+def test_meeting_place_travel_kept_to_a_programme_item_off_the_grid(mission, item_elsewhere):
+    at_biowin, _at_lab = item_elsewhere
+    charleroi = at_biowin.mission.programme_items.get().venue
+    ProgrammeItemFactory(  # a lunch after the grid's last slot (12:00)
+        mission=mission,
+        title="Lunch",
+        venue=charleroi,
+        starts_at=_at("12:00"),
+        ends_at=_at("13:30"),
+    )
+
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        _placed(at_biowin, "11:30")
+
+    assert "“Lunch”" in " ".join(excinfo.value.messages)
+
+
+@pytest.mark.django_db
+def test_mission_instance_programme_stand_ins_never_meetings_nor_tables(mission, item_elsewhere):
+    prepared = mission_instance(mission=mission)
+
+    instance = prepared.instance
+    stand_ins = [instance.request_by_id[key] for key in prepared.programme]
+    assert [(r.locked.slot, r.slots) for r in stand_ins] == [("2027-07-12T09:30", 2)]
+    assert {r.locked.venue for r in stand_ins}.isdisjoint(prepared.venues)
+    assert set(prepared.programme).isdisjoint(prepared.requests)
+    assert parse_instance(instance_as_json(prepared)).requests == instance.requests
+
+
 # --- A venue two missions share -----------------------------------------------------------------
 
 

@@ -1,7 +1,9 @@
 """Auto-scheduling: the engine (``matchmaking.scheduling``, pure Python) run on a mission.
 
 The adapter reads the mission into the engine's frozen instance: the meeting grid gives the
-slots; the delegation's programme items make everyone who attends them unavailable; partners
+slots; the delegation's programme items make everyone who attends them unavailable, and one
+with a venue is a locked stand-in meeting of each delegate there, so that travel to and from
+it is kept (stand-ins are never meetings of the mission nor part of its total); partners
 host at their own venue (a partner without premises meets at the grid's meeting venue);
 travel times come from the venues; requests the partner accepted are the requests, with
 their priority as a weight (``PRIORITY_WEIGHTS``); meetings staff locked are locked.

@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from matchmaking.scheduling import instance as engine_instance
-from matchmaking.scheduling.solution import Reason, ReasonCode
+from matchmaking.scheduling.solution import Meeting as EngineMeeting
+from matchmaking.scheduling.solution import Reason, ReasonCode, Solution
+from matchmaking.scheduling.validator import check_meetings
 from missions.models import Mission, ProgrammeItem
 from partners.models import TravelTime, Venue
 
@@ -70,8 +72,19 @@ _OCCUPIED = "o"
 
 
 def is_occupancy_key(key: str) -> bool:
-    """True for the stand-in requests of other missions' meetings (``mission_instance``)."""
+    """True for the stand-in requests of ``mission_instance``: other missions' meetings and
+    the delegation's programme items, never a request of the mission."""
     return key.startswith(_OCCUPIED)
+
+
+# A programme item at a venue is a locked stand-in request per delegate company, with a
+# stand-in partner of the item (one per company) hosting at the item's own pseudo-venue ("oi"
+# ids): the engine then keeps the travel time between the item and a meeting elsewhere
+# (FORMAT.md's travel rule), which plain unavailability cannot say, since it depends on where
+# the meeting is. The
+# pseudo-venue has the travel times of the item's venue, 0 minutes to that venue itself, and a
+# table per company, so the stand-ins never take a table a meeting needs.
+_ITEM = f"{_OCCUPIED}i"
 
 
 @dataclass
@@ -86,6 +99,13 @@ class MissionInstance:
     left_out: dict[str, Reason] = field(default_factory=dict)
     # Stand-in requests, locked, for the tables other missions' meetings take at our venues.
     occupancy: tuple[str, ...] = ()
+    # Stand-in requests, locked, for the delegates at the programme items that have a venue.
+    programme: dict[str, ProgrammeItem] = field(default_factory=dict)
+
+    @property
+    def stand_ins(self) -> tuple[str, ...]:
+        """Every stand-in request: locked, always placed, never a meeting of the mission."""
+        return self.occupancy + tuple(self.programme)
 
 
 def _overlapping_slots(slots: list[Slot], start: dt.datetime, end: dt.datetime) -> set[str]:
@@ -121,13 +141,16 @@ def mission_instance(
     venues: dict[str, Venue] = {venue_key(v.pk): v for v in extra_venues}
     left_out: dict[str, Reason] = {}
 
-    # Programme items: every delegate attends; their host is busy too.
-    items = list(ProgrammeItem.objects.filter(mission=mission))
+    # Programme items: every delegate attends; their host is busy too. An item without a
+    # venue makes the delegates unavailable; one with a venue is a stand-in meeting of each
+    # delegate there (``_programme``), so that travel to and from it is kept.
+    items = list(ProgrammeItem.objects.filter(mission=mission).select_related("venue"))
     delegation_busy: set[str] = set()
     host_busy: dict[int, set[str]] = defaultdict(set)
     for item in items:
         busy = _overlapping_slots(slots, item.starts_at, item.ends_at)
-        delegation_busy |= busy
+        if item.venue_id is None:
+            delegation_busy |= busy
         if item.host_id:
             host_busy[item.host_id] |= busy
 
@@ -202,6 +225,9 @@ def mission_instance(
         participants=tuple(participants.values()),
         requests=tuple(engine_requests),
     )
+    instance, programme = _programme(
+        instance, items=[i for i in items if i.venue_id], venues=venues, grid=grid, names=names
+    )
     return MissionInstance(
         instance=instance,
         names=names,
@@ -210,6 +236,7 @@ def mission_instance(
         slots={s.id: s for s in slots},
         left_out=left_out,
         occupancy=tuple(r.id for r in occupancy),
+        programme=programme,
     )
 
 
@@ -271,6 +298,183 @@ def _other_missions(
     return stand_ins
 
 
+def _programme(
+    instance: engine_instance.Instance,
+    *,
+    items: list[ProgrammeItem],
+    venues: dict[str, Venue],
+    grid: MeetingGrid,
+    names: dict[str, str],
+) -> tuple[engine_instance.Instance, dict[str, ProgrammeItem]]:
+    """``instance`` with each item (all have a venue) as locked stand-in requests of every
+    delegate company at the item's pseudo-venue, and what each stand-in stands for.
+
+    A stand-in takes the grid's slots the item overlaps, plus a slot of its own for any part
+    of the item off the grid (before the day starts, in a break, in the evening), so that it
+    ends when the item ends. Real partners are unavailable in those slots of its own. A
+    stand-in that cannot be kept (a locked meeting or another mission's meeting of that
+    company is in the way, two items overlap) is left out, and the company is unavailable in
+    the item's slots instead, as before.
+    """
+    companies = [p.id for p in instance.participants if p.kind == "company"]
+    if not items or not companies:
+        return instance, {}
+    grid_slots = list(instance.slots)
+    extra_slots: list[engine_instance.Slot] = []
+    item_slots: dict[int, list[engine_instance.Slot]] = {}
+    for item in items:
+        covered = [s for s in grid_slots if s.start < item.ends_at and s.end > item.starts_at]
+        own = [
+            engine_instance.Slot(id=f"{_ITEM}{item.pk}s{n}", start=start, end=end)
+            for n, (start, end) in enumerate(_uncovered(item.starts_at, item.ends_at, covered))
+        ]
+        # Two items of a mission never overlap on PostgreSQL; elsewhere, skip what would.
+        own = [
+            s
+            for s in own
+            if not any(s.start < o.end and s.end > o.start for o in extra_slots + grid_slots)
+        ]
+        extra_slots.extend(own)
+        item_slots[item.pk] = sorted(covered + own, key=lambda s: s.start)
+    all_slots = tuple(sorted(grid_slots + extra_slots, key=lambda s: s.start))
+    extra_ids = frozenset(s.id for s in extra_slots)
+
+    participants = {
+        p.id: (
+            dataclasses.replace(p, unavailable=p.unavailable | extra_ids)
+            if p.kind == "partner" and extra_ids
+            else p
+        )
+        for p in instance.participants
+    }
+    pseudo_venues = []
+    minutes = _travel_minutes([*venues.values(), *(i.venue for i in items)], grid)
+    travel = list(instance.travel)
+    stand_ins: list[engine_instance.Request] = []
+    programme: dict[str, ProgrammeItem] = {}
+    for n, item in enumerate(items):
+        pseudo = f"{_ITEM}{item.pk}v"
+        pseudo_venues.append(engine_instance.Venue(id=pseudo, tables=len(companies)))
+        names[pseudo] = str(item.venue)
+        for vkey, venue in venues.items():
+            travel_time = 0 if venue.pk == item.venue_id else minutes.get((venue.pk, item.venue_id))
+            if travel_time is not None:
+                travel.append(engine_instance.Travel(a=vkey, b=pseudo, minutes=travel_time))
+        # Between two items, whatever staff planned: the engine does not move them.
+        travel.extend(
+            engine_instance.Travel(a=f"{_ITEM}{other.pk}v", b=pseudo, minutes=0)
+            for other in items[:n]
+        )
+        for run in _runs(item_slots[item.pk]):
+            for ckey in companies:
+                # A stand-in partner per company: each meets its own delegate, all at once.
+                host = f"{_ITEM}{item.pk}{ckey}p"
+                if host not in participants:
+                    participants[host] = engine_instance.Participant(
+                        id=host, kind="partner", venue=pseudo
+                    )
+                    names[host] = item.title
+                key = f"{_ITEM}{item.pk}{ckey}@{run[0].id}"
+                stand_ins.append(
+                    engine_instance.Request(
+                        id=key,
+                        a=ckey,
+                        b=host,
+                        priority=1,
+                        slots=len(run),
+                        locked=engine_instance.Lock(slot=run[0].id, venue=pseudo),
+                    )
+                )
+                programme[key] = item
+    instance = dataclasses.replace(
+        instance,
+        slots=all_slots,
+        venues=instance.venues + tuple(pseudo_venues),
+        travel=tuple(travel),
+        participants=tuple(participants.values()),
+        requests=instance.requests + tuple(stand_ins),
+    )
+    return _keep_feasible(instance, programme)
+
+
+def _uncovered(
+    start: dt.datetime, end: dt.datetime, covered: list[engine_instance.Slot]
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The parts of ``start``–``end`` that no slot of ``covered`` overlaps."""
+    pieces = []
+    cursor = start
+    for slot in sorted(covered, key=lambda s: s.start):
+        if slot.start > cursor:
+            pieces.append((cursor, min(slot.start, end)))
+        cursor = max(cursor, slot.end)
+    if cursor < end:
+        pieces.append((cursor, end))
+    return [(a, b) for a, b in pieces if a < b]
+
+
+def _runs(slots: list[engine_instance.Slot]) -> list[list[engine_instance.Slot]]:
+    """``slots`` (sorted) cut where one does not end when the next starts."""
+    runs: list[list[engine_instance.Slot]] = []
+    for slot in slots:
+        if runs and runs[-1][-1].end == slot.start:
+            runs[-1].append(slot)
+        else:
+            runs.append([slot])
+    return runs
+
+
+def _keep_feasible(
+    instance: engine_instance.Instance, programme: dict[str, ProgrammeItem]
+) -> tuple[engine_instance.Instance, dict[str, ProgrammeItem]]:
+    """Leave out the programme stand-ins that the locked requests rule out (the engine refuses
+    locked meetings that cannot all be kept); their company is unavailable then instead."""
+
+    def placed(requests: list[engine_instance.Request]) -> Solution:
+        return Solution(
+            meetings=tuple(
+                EngineMeeting(request=r.id, slot=r.locked.slot, venue=r.locked.venue)
+                for r in requests
+                if r.locked is not None
+            ),
+            unscheduled=(),
+        )
+
+    locked = [r for r in instance.requests if r.locked is not None and r.id not in programme]
+    kept: dict[str, list[engine_instance.Request]] = defaultdict(list)
+    dropped: list[engine_instance.Request] = []
+    by_company: dict[str, list[engine_instance.Request]] = defaultdict(list)
+    for request in locked:
+        by_company[request.a].append(request)
+        by_company[request.b].append(request)
+    for key in programme:
+        request = instance.request_by_id[key]
+        others = by_company[request.a] + kept[request.a]
+        trial = placed([*others, request])
+        if any(
+            v.request in (request.id, *(o.id for o in others))
+            for v in check_meetings(instance, trial)
+        ):
+            dropped.append(request)
+        else:
+            kept[request.a].append(request)
+    if not dropped:
+        return instance, programme
+    busy: dict[str, set[str]] = defaultdict(set)
+    for request in dropped:
+        first = request.locked.slot if request.locked is not None else instance.slots[0].id
+        busy[request.a] |= {s.id for s in instance.request_slots(request, first) or ()}
+    gone = {r.id for r in dropped}
+    instance = dataclasses.replace(
+        instance,
+        participants=tuple(
+            dataclasses.replace(p, unavailable=p.unavailable | busy[p.id]) if p.id in busy else p
+            for p in instance.participants
+        ),
+        requests=tuple(r for r in instance.requests if r.id not in gone),
+    )
+    return instance, {k: v for k, v in programme.items() if k not in gone}
+
+
 def _schedulable_requests(mission: Mission) -> list[MeetingRequest]:
     """Requests the partner accepted, and any with a live meeting (staff may have placed one
     before the answer), with what the adapter reads of them. A request whose meeting was a
@@ -288,23 +492,39 @@ def _schedulable_requests(mission: Mission) -> list[MeetingRequest]:
 
 
 def _travel(venues: list[Venue], grid: MeetingGrid) -> list[engine_instance.Travel]:
-    ids = [v.pk for v in venues]
-    known = {
-        (t.from_venue_id, t.to_venue_id): t.minutes
-        for t in TravelTime.objects.filter(from_venue__in=ids, to_venue__in=ids)
-    }
+    minutes = _travel_minutes(venues, grid)
     travel = []
     for i, a in enumerate(venues):
         for b in venues[i + 1 :]:
             low, high = sorted([a.pk, b.pk])
-            minutes = known.get((low, high))
-            if minutes is None and a.city and a.city.casefold() == b.city.casefold():
-                minutes = grid.same_city_travel_minutes
-            if minutes is not None:
+            if (low, high) in minutes:
                 travel.append(
-                    engine_instance.Travel(a=venue_key(low), b=venue_key(high), minutes=minutes)
+                    engine_instance.Travel(
+                        a=venue_key(low), b=venue_key(high), minutes=minutes[(low, high)]
+                    )
                 )
     return travel
+
+
+def _travel_minutes(venues: list[Venue], grid: MeetingGrid) -> dict[tuple[int, int], int]:
+    """Minutes between two distinct ``venues`` (both orders of their ids), where known: the
+    recorded travel time, else the grid's default within one city."""
+    by_id = {v.pk: v for v in venues}
+    known = {
+        (t.from_venue_id, t.to_venue_id): t.minutes
+        for t in TravelTime.objects.filter(from_venue__in=by_id, to_venue__in=by_id)
+    }
+    minutes = {}
+    ordered = sorted(by_id)
+    for i, low in enumerate(ordered):
+        for high in ordered[i + 1 :]:
+            a, b = by_id[low], by_id[high]
+            found = known.get((low, high))
+            if found is None and a.city and a.city.casefold() == b.city.casefold():
+                found = grid.same_city_travel_minutes
+            if found is not None:
+                minutes[(low, high)] = minutes[(high, low)] = found
+    return minutes
 
 
 def _slot_id(start: dt.datetime, mission: Mission) -> str:
@@ -356,13 +576,13 @@ def instance_as_json(prepared: MissionInstance) -> dict[str, Any]:
 
 def current_solution_as_json(prepared: MissionInstance, mission: Mission) -> dict[str, Any]:
     """The mission's live meetings as a ``b2b-schedule/1`` solution of ``prepared``; the
-    tables of other missions' meetings at their stand-ins' places."""
+    stand-ins (other missions' tables, programme items) at their locked places."""
     placed = {
         request_key(m.request_id): m
         for m in Meeting.objects.live().filter(mission=mission)
         if request_key(m.request_id) in prepared.instance.request_by_id
     }
-    stand_ins = [prepared.instance.request_by_id[key] for key in prepared.occupancy]
+    stand_ins = [prepared.instance.request_by_id[key] for key in prepared.stand_ins]
     return {
         "format": "b2b-schedule/1",
         "meetings": [
@@ -381,6 +601,6 @@ def current_solution_as_json(prepared: MissionInstance, mission: Mission) -> dic
         "unscheduled": [
             {"request": r.id, "reason": "not scheduled"}
             for r in prepared.instance.requests
-            if r.id not in placed and r.id not in prepared.occupancy
+            if r.id not in placed and r.id not in prepared.stand_ins
         ],
     }

@@ -151,8 +151,9 @@ def schedule_run_execute(*, run: ScheduleRun) -> ScheduleRun:
     started = time.monotonic()
     try:
         prepared = mission_instance(mission=run.mission)
-        # Other missions' tables are locked stand-ins, always placed: not this mission's total.
-        stand_ins = sum(prepared.instance.request_by_id[k].priority for k in prepared.occupancy)
+        # Other missions' tables and programme items are locked stand-ins, always placed: not
+        # this mission's total.
+        stand_ins = sum(prepared.instance.request_by_id[k].priority for k in prepared.stand_ins)
 
         def on_phase(message: str) -> None:
             # The engine reports each phase as "<phase>: priority <total>, holes <n>, <s>s".
@@ -426,8 +427,8 @@ def schedule_run_apply(*, run: ScheduleRun, by: User | None, notify: bool = True
     Mission.objects.select_for_update().get(pk=run.mission_id)
     prepared = mission_instance(mission=run.mission)
     # The run's meetings, but what is fixed now where it is now: the meetings that took place
-    # (perhaps since the run) and the tables other missions take.
-    fixed = set(prepared.occupancy) | _past_request_keys(run.mission)
+    # (perhaps since the run), the tables other missions take and the programme items.
+    fixed = set(prepared.stand_ins) | _past_request_keys(run.mission)
     proposal = Solution(
         meetings=tuple(
             EngineMeeting(request=m["request"], slot=m["slot"], venue=m["venue"])
