@@ -7,9 +7,8 @@ class MissionsConfig(AppConfig):
     verbose_name = _("Missions")
 
     def ready(self) -> None:
-        from partners.signals import claim_approved, claim_declined
+        from partners.signals import claim_declined
 
         from . import receivers
 
-        claim_approved.connect(receivers.release_held_applications, dispatch_uid="missions.release")
         claim_declined.connect(receivers.discard_held_applications, dispatch_uid="missions.discard")

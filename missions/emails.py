@@ -39,10 +39,29 @@ def send_submission_received(*, claim: RepresentativeClaim, mission: Mission) ->
     """Acknowledge a public submission and ask the sender to prove their address.
 
     The same e-mail whether the company was new or known, and whether it had applied: it
-    repeats the company name as the sender typed it, never the name on record.
+    repeats the company name as the sender typed it, never the name on record. But for one
+    case: the address is already a contact of a known company. Whoever typed it may not be
+    that contact, so the e-mail goes to the contact in their words (the name and company on
+    record, their language), says that someone used their address, and that nothing happens
+    unless they review it. The sender does not read that mailbox: nothing is revealed.
     """
     token = email_verification_token(claim=claim)
     verify_url = settings.SITE_URL + reverse("portal:verify_email", args=[token])
+    contact = claim.contact
+    if contact is not None and claim.held_applications.exists():
+        send_templated_mail(
+            to=contact.email,
+            language=contact.language,
+            template="missions/emails/application_review",
+            context={
+                "contact_name": contact.full_name,
+                "company_name": claim.company.legal_name,
+                "mission": mission,
+                "verify_url": verify_url,
+                "max_age_days": settings.EMAIL_VERIFICATION_MAX_AGE_DAYS,
+            },
+        )
+        return
     send_templated_mail(
         to=claim.email,
         language=claim.language,

@@ -23,10 +23,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from partners.models import Company, PartnerOrganisation
+from partners.enums import ClaimStatus
+from partners.models import Company, PartnerOrganisation, RepresentativeClaim
 
 from .enums import SEATED_STATUSES, MissionStatus
-from .models import Application, Mission, MissionPartner, ProgrammeItem, WishedPartner
+from .models import (
+    Application,
+    HeldApplication,
+    Mission,
+    MissionPartner,
+    ProgrammeItem,
+    WishedPartner,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -159,3 +167,39 @@ def company_applications(*, company: Company | int) -> QuerySet[Application]:
         )
         .order_by("-mission__starts_on", "-pk")
     )
+
+
+def held_applications_to_review(*, company: Company | int) -> QuerySet[HeldApplication]:
+    """What the public form sent for a company, by someone it now counts as a representative
+    (an address it had, or a colleague approved), waiting for a representative of the
+    company, logged in, to submit or discard it. Nothing of it is the company's yet.
+    """
+    return (
+        HeldApplication.objects.filter(
+            claim__company=company, claim__status=ClaimStatus.APPROVED, outcome=""
+        )
+        .select_related("mission", "claim")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def held_applications_of_claim(*, claim: RepresentativeClaim | int) -> QuerySet[HeldApplication]:
+    """What was sent with one claim and is still held (neither submitted nor discarded)."""
+    return HeldApplication.objects.filter(claim=claim, outcome="").order_by("submitted_at", "pk")
+
+
+def held_application_wishes(*, held: HeldApplication) -> list[tuple[PartnerOrganisation, int, str]]:
+    """The wishes of a held application as they would be submitted: those for partners
+    still on the mission (a partner may have left it since), in the order they were made.
+    """
+    partners = {
+        mp.organisation.pk: mp.organisation
+        for mp in MissionPartner.objects.filter(mission_id=held.mission_id).select_related(
+            "organisation"
+        )
+    }
+    return [
+        (partners[partner_id], priority, text)
+        for partner_id, priority, text in held.wishes
+        if partner_id in partners and priority in (1, 2, 3)
+    ]

@@ -101,6 +101,15 @@ def claims_pending(*, company: Company | int) -> QuerySet[RepresentativeClaim]:
     )
 
 
+def claim_for_verification(*, claim_id: int, email: str) -> RepresentativeClaim | None:
+    """The claim a verification link names, with its company and contact, if it matches."""
+    return (
+        RepresentativeClaim.objects.select_related("company", "contact")
+        .filter(pk=claim_id, email__iexact=email)
+        .first()
+    )
+
+
 def representative_contact_get(*, user) -> Contact | None:
     """A logged-in representative's own contact at their company, found by address."""
     if user.company_id is None or not user.email:

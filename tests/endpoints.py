@@ -26,6 +26,7 @@ from matchmaking.enums import RequestState
 from matchmaking.services.agendas import calendar_feed_for_company
 from matchmaking.services.links import link_issue
 from missions.emails import EMAIL_VERIFICATION_SALT
+from missions.models import HeldApplication
 from partners.enums import ClaimStatus
 from partners.services import claim_decision_token
 from reports.models import LeadReminder
@@ -55,7 +56,8 @@ def build_world() -> SimpleNamespace:
     """A mission open for applications with two partners; Alpha Pharma, whose representative
     logs in, has applied, wishes to meet BioWin, had a meeting with BioPark that has ended, and
     a lead; BioWin has a sent request from Alpha to answer and an ended meeting with Beta; a
-    colleague of Alpha waits for approval; every kind of link has a token.
+    colleague of Alpha waits for approval; an application sent with an address of Alpha's
+    waits for review; every kind of link has a token.
     """
     sector = SectorFactory(slug="pharma-world")
     mission = MissionFactory(slug="wallonie-world", title="Wallonie World")
@@ -110,6 +112,19 @@ def build_world() -> SimpleNamespace:
         company=alpha, status=ClaimStatus.PENDING, email_verified_at=timezone.now()
     )
     unverified = RepresentativeClaimFactory(company=alpha, status=ClaimStatus.UNVERIFIED)
+    # A contact's address was used on the public form: what was sent waits for review.
+    held = HeldApplication.objects.create(
+        claim=RepresentativeClaimFactory(
+            company=alpha,
+            status=ClaimStatus.APPROVED,
+            email_verified_at=timezone.now(),
+            decided_at=timezone.now(),
+        ),
+        mission=mission,
+        objectives=["export"],
+        consent_text_version="v1",
+        consent_at=timezone.now(),
+    )
     feed = calendar_feed_for_company(company=alpha)
     report = ReportFactory(mission=mission, done=True)
 
@@ -134,6 +149,7 @@ def build_world() -> SimpleNamespace:
         link=link,
         lead=lead,
         colleague=colleague,
+        held=held,
         claim_token=claim_decision_token(claim=colleague, approver=contact),
         verify_token=signing.dumps(
             {"claim": unverified.pk, "email": unverified.email}, salt=EMAIL_VERIFICATION_SALT
@@ -329,6 +345,12 @@ ENDPOINTS: dict[str, Endpoint] = {
             "space:claim_decide_in_space",
             REPRESENTATIVE,
             args=lambda w: [w.colleague.pk],
+            post=lambda w: {"decision": "maybe"},  # not a decision: refused
+        ),
+        Endpoint(
+            "space:held_review",
+            REPRESENTATIVE,
+            args=lambda w: [w.held.pk],
             post=lambda w: {"decision": "maybe"},  # not a decision: refused
         ),
         Endpoint(

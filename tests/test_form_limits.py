@@ -45,7 +45,7 @@ FORMS = [
     (LeadUpdateForm, [Lead, LeadEvent]),
 ]
 # Forms that store no text: choices, booleans, hidden ids.
-NO_TEXT = {"WithdrawForm", "ClaimDecisionForm", "ReportRequestForm"}
+NO_TEXT = {"WithdrawForm", "ClaimDecisionForm", "HeldReviewForm", "ReportRequestForm"}
 
 
 def _form_instance(form_class):

@@ -3,7 +3,7 @@
 - ``missions``: the mission workflow and its capacity;
 - ``selection``: accept, wait-list, reject, confirm, withdraw (one locked transition);
 - ``applications``: applications from the public form, from representatives and from
-  staff, and what is held while a claim is settled;
+  staff, and what is held until a representative reviews it;
 - ``wishes``: the one rule for wished partners, and a company's withdrawal.
 """
 
@@ -17,8 +17,10 @@ from .applications import (
     application_submit_as_representative,
     application_update,
     application_update_refused,
+    held_application_discard,
+    held_application_submit,
+    held_application_submit_refused,
     held_applications_discard,
-    held_applications_release,
 )
 from .missions import (
     MISSION_TRANSITIONS,
@@ -71,8 +73,10 @@ __all__ = [
     "applications_decide",
     "company_can_withdraw",
     "company_withdraw",
+    "held_application_discard",
+    "held_application_submit",
+    "held_application_submit_refused",
     "held_applications_discard",
-    "held_applications_release",
     "mission_capacity_refused",
     "mission_close",
     "mission_publish",

@@ -5,9 +5,11 @@ registers. So the public form, which anyone may fill in, never changes a company
 already knows (its profile, contacts or applications) and its answer never says whether the
 company is known or had applied. A company new to the portal is created with its first
 contact, who proves their address by e-mail. For a known company, what was sent is held
-(``HeldApplication``) beside a ``RepresentativeClaim`` until the sender proves their address
-and a confirmed representative of the company, or staff, approves them. Representatives who
-are logged in apply and update their applications directly; staff add one in the admin.
+(``HeldApplication``) beside a ``RepresentativeClaim``, and changes nothing, not even once the
+claim is approved: a verified representative of the company, logged in, reads it and
+submits or discards it (``held_application_submit`` / ``held_application_discard``).
+Representatives who are logged in apply and update their applications directly; staff add
+one in the admin.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cepex_portal.jobs import enqueue_on_commit
+from partners.enums import ClaimStatus
 from partners.models import Company, Contact, RepresentativeClaim
 from partners.selectors import representative_contact_get
 from partners.services import claim_create, company_get_or_register
 
 from ..enums import ApplicationStatus, MissionStatus
 from ..models import Application, ApplicationObjective, HeldApplication, Mission, WishedPartner
+from ..selectors import held_application_wishes
 from .wishes import Wish, wishes_check
 
 if TYPE_CHECKING:
@@ -280,56 +284,112 @@ def application_update(
 
 
 class HeldOutcome:
-    """What became of a held application once its claim was approved."""
+    """What became of a held application (only ever ``APPLIED`` now; the other two values
+    are kept for rows settled before held applications needed a representative's review).
+    """
 
     APPLIED = "applied"
     ALREADY_APPLIED = "already_applied"
     CLOSED = "closed"
 
 
-@transaction.atomic
-def held_applications_release(*, claim: RepresentativeClaim) -> list[HeldApplication]:
-    """The claim was approved: each held application becomes the company's application to
-    its mission, unless the company applied meanwhile (its representatives update that one)
-    or the mission stopped taking applications. Records the outcome on each held row.
-    """
-    released = []
-    for held in claim.held_applications.select_related("mission").filter(outcome=""):
-        mission = Mission.objects.select_for_update().get(pk=held.mission_id)
-        existing = (
-            Application.objects.select_for_update()
-            .filter(company_id=claim.company_id, mission=mission)
-            .first()
+def held_application_submit_refused(*, held: HeldApplication) -> ValidationError | None:
+    """Why a held application can no longer be submitted, or None if it can."""
+    if not held.mission.is_accepting_applications:
+        return ValidationError(
+            _("The mission no longer takes applications: this one can only be discarded."),
+            code="closed",
         )
-        if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
-            held.outcome = HeldOutcome.ALREADY_APPLIED
-        elif not mission.is_accepting_applications:
-            held.outcome = HeldOutcome.CLOSED
-        else:
-            partners = {
-                mp.organisation.pk: mp.organisation
-                for mp in mission.mission_partners.select_related("organisation")
-            }
-            # A partner may have left the mission since: its wish goes with it.
-            wishes = [
-                (partners[partner_id], priority, text)
-                for partner_id, priority, text in held.wishes
-                if partner_id in partners and priority in (1, 2, 3)
-            ]
-            held.application = _application_write(
-                application=existing or Application(company_id=claim.company_id, mission=mission),
-                contact=claim.contact,
-                objectives=held.objectives,
-                target_markets=held.target_markets,
-                motivation=held.motivation,
-                wishes=wishes,
-                brochure=held.brochure.name or None,
-                language=held.language,
-            )
-            held.outcome = HeldOutcome.APPLIED
-        held.save(update_fields=["outcome", "application", "updated_at"])
-        released.append(held)
-    return released
+    existing = Application.objects.filter(
+        company_id=held.claim.company_id, mission_id=held.mission_id
+    ).first()
+    if existing is not None and existing.status != ApplicationStatus.WITHDRAWN:
+        return ValidationError(
+            _(
+                "Your company has already applied to this mission: update that application"
+                " instead, and discard this one."
+            ),
+            code="already_applied",
+        )
+    return None
+
+
+def _held_locked(*, held: HeldApplication, user: User) -> HeldApplication:
+    """Lock a held application that ``user``, a representative of its company, may review."""
+    held = (
+        HeldApplication.objects.select_for_update(of=("self",))
+        .select_related("claim", "mission")
+        .filter(
+            pk=held.pk,
+            outcome="",
+            claim__company_id=user.company_id,
+            claim__status=ClaimStatus.APPROVED,
+        )
+        .first()
+    )
+    if held is None or user.company_id is None:
+        raise ValidationError(_("This application is no longer waiting for review."))
+    return held
+
+
+@transaction.atomic
+def held_application_submit(*, held: HeldApplication, user: User) -> Application:
+    """A logged-in representative read a held application and chose to submit it.
+
+    This is the only way what the public form sent for a known company reaches its
+    application: never on proving an address, never on approving a claim. A withdrawn
+    application comes back as a new one; an active one is left alone (its representatives
+    update it).
+    """
+    held = _held_locked(held=held, user=user)
+    refused = held_application_submit_refused(held=held)
+    if refused is not None:
+        raise refused
+    wishes = held_application_wishes(held=held)
+    mission = _check_submission(mission=held.mission, wishes=wishes)
+    existing = (
+        Application.objects.select_for_update()
+        .filter(company_id=user.company_id, mission=mission)
+        .first()
+    )
+    application = _application_write(
+        application=existing or Application(company_id=user.company_id, mission=mission),
+        contact=None
+        if existing is not None and existing.contact_id
+        else (held.claim.contact or representative_contact_get(user=user)),
+        objectives=held.objectives,
+        target_markets=held.target_markets,
+        motivation=held.motivation,
+        wishes=wishes,
+        brochure=held.brochure.name or None,
+        language=held.language,
+    )
+    held.application = application
+    held.outcome = HeldOutcome.APPLIED
+    held.save(update_fields=["outcome", "application", "updated_at"])
+    logger.info(
+        "held application %s submitted as application %s by user %s",
+        held.pk,
+        application.pk,
+        user.pk,
+    )
+    if existing is None:
+        _notify_application_received(application=application)
+    return application
+
+
+@transaction.atomic
+def held_application_discard(*, held: HeldApplication, user: User) -> None:
+    """A logged-in representative read a held application and chose to discard it: it is
+    deleted with its brochure, and the company's application is left as it was.
+    """
+    held = _held_locked(held=held, user=user)
+    logger.info("held application %s discarded by user %s", held.pk, user.pk)
+    brochure, storage = held.brochure.name, held.brochure.storage
+    held.delete()
+    if brochure:
+        # Only once the row is gone for good: a rolled-back discard keeps its brochure.
+        transaction.on_commit(lambda: storage.delete(brochure))
 
 
 def held_applications_discard(*, claim: RepresentativeClaim) -> int:

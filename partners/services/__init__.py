@@ -29,6 +29,7 @@ from .login import (
     login_link_consume,
     login_link_request,
     representative_set_language,
+    representative_user_for_contact,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "login_link_consume",
     "login_link_request",
     "representative_set_language",
+    "representative_user_for_contact",
 ]

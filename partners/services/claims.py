@@ -7,7 +7,9 @@ form gets a ``RepresentativeClaim`` and nothing else:
    page it opens: mail scanners open links, and must not prove anything);
 2. if that address is already one of the company's contacts, that is enough: the claim is
    approved at once (the contact owns the mailbox the company gave us). This is also how
-   the first contact of a company new to the portal is verified;
+   the first contact of a company new to the portal is verified. Approving changes no
+   application: what was sent with the claim is only read, and then submitted or discarded,
+   by a representative logged in (``missions.services.held_application_submit``);
 3. otherwise every confirmed representative of the company is e-mailed a link to approve or
    decline it, and staff see it in the admin; whoever decides first settles it.
 

@@ -78,6 +78,20 @@ def _representative_for_email(*, email: str, language: str) -> User | None:
     return user
 
 
+def representative_user_for_contact(*, contact: Contact) -> User | None:
+    """The account a contact whose address is verified logs in with, created if need be.
+
+    None when they may not log in (see ``_representative_for_email``), or when the account
+    with that address is another company's: it must never open a different company's space.
+    """
+    if not contact.email or contact.email_verified_at is None or contact.company_id is None:
+        return None
+    user = _representative_for_email(email=contact.email, language=contact.language)
+    if user is None or user.company_id != contact.company_id:
+        return None
+    return user
+
+
 @transaction.atomic
 def login_link_request(*, email: str, language: str) -> None:
     """Send a one-time login link to a company representative, if the address is known.

@@ -181,3 +181,12 @@ class ClaimDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve")), ("decline", _("Decline"))], widget=forms.HiddenInput
     )
+
+
+class HeldReviewForm(forms.Form):
+    """A representative's choice on what the public form sent for their company."""
+
+    decision = forms.ChoiceField(
+        choices=[("submit", _("Submit it for my company")), ("discard", _("Discard it"))],
+        widget=forms.HiddenInput,
+    )

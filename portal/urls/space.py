@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/<int:pk>/wishes/", views.wishes_edit, name="wishes_edit"),
     path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/held/<int:pk>/", views.held_review, name="held_review"),
     path("details/", views.contact_details, name="contact_details"),
     path("claims/<int:pk>/decide/", views.claim_decide_in_space, name="claim_decide_in_space"),
     path("claims/<str:token>/", views.claim_decide, name="claim_decide"),

@@ -8,13 +8,14 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,9 +28,10 @@ from missions.emails import EMAIL_VERIFICATION_SALT
 from missions.enums import ApplicationStatus
 from missions.models import Mission
 from partners.enums import ClaimStatus
-from partners.services import claim_verify_email
+from partners.selectors import claim_for_verification
+from partners.services import claim_verify_email, representative_user_for_contact
 
-from ..decorators import account_form_limited, link_form_limited
+from ..decorators import account_form_limited, link_form_limited, set_language_cookie
 from ..forms.public import InterestForm, RepresentativeInterestForm
 
 logger = logging.getLogger(__name__)
@@ -197,6 +199,11 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     GET only shows a button: mail scanners open links, and must not prove anything on the
     owner's behalf. POST settles it: for a new company, or an address the company had, the
     sender can log in at once; anyone else waits for the company's approval.
+
+    When the address was already a contact of a known company, what was sent changes
+    nothing yet: whoever typed the address may not be that contact. The first POST logs the
+    contact in (the link reached their mailbox, as a login link would) and opens the review
+    of what was sent in the company space, where they submit or discard it.
     """
     max_age = settings.EMAIL_VERIFICATION_MAX_AGE_DAYS * 24 * 3600
     try:
@@ -209,19 +216,56 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     if not isinstance(payload, dict) or not isinstance(payload.get("claim"), int):
         bad_token_seen(request)
         return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
+    email = str(payload.get("email", ""))
+    before = claim_for_verification(claim_id=payload["claim"], email=email)
     if request.method == "GET":
-        return render(request, "portal/verify_email.html", {"state": "confirm"})
+        review = (
+            before is not None
+            and before.contact_id is not None
+            and selectors.held_applications_of_claim(claim=before).exists()
+        )
+        return render(request, "portal/verify_email.html", {"state": "confirm", "review": review})
     # The sender has no account yet: the audit trail says where the application came from.
     with audit_actor("public form: verified address"):
-        claim = claim_verify_email(claim_id=payload["claim"], email=str(payload.get("email", "")))
+        claim = claim_verify_email(claim_id=payload["claim"], email=email)
     if claim is None:
         return render(request, "portal/verify_email.html", {"state": "invalid"}, status=400)
+    if claim.status == ClaimStatus.APPROVED:
+        to_review = list(selectors.held_applications_of_claim(claim=claim))
+        if to_review:
+            first_time = before is not None and before.status == ClaimStatus.UNVERIFIED
+            return _review_held(request, claim, to_review[0], first_time=first_time)
     state = {
         ClaimStatus.APPROVED: "verified",
         ClaimStatus.PENDING: "pending",
         ClaimStatus.DECLINED: "declined",
     }[claim.status]
     return render(request, "portal/verify_email.html", {"state": state, "claim": claim})
+
+
+def _review_held(request, claim, held, *, first_time: bool) -> HttpResponse:
+    """Open the review of ``held`` in the company space, logging its contact in once.
+
+    Only the POST that verified the address logs in, like a one-time login link; a later
+    visit of the same link asks to log in as usual. Someone else logged in in this browser
+    (staff, another company) is never switched to this account.
+    """
+    user = request.user
+    if user.is_authenticated and user.company_id == claim.company_id:
+        return redirect("space:held_review", pk=held.pk)
+    account = (
+        representative_user_for_contact(contact=claim.contact)
+        if first_time and not user.is_authenticated and claim.contact is not None
+        else None
+    )
+    if account is None:
+        return render(request, "portal/verify_email.html", {"state": "review", "claim": claim})
+    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    translation.activate(account.language)
+    request.LANGUAGE_CODE = account.language
+    response = redirect("space:held_review", pk=held.pk)
+    set_language_cookie(response, account.language)
+    return response
 
 
 @require_GET

@@ -22,13 +22,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cepex_portal.ratelimit import bad_token_seen, client_ip, hashed, rate_limit_hit, token_guard
-from missions.selectors import company_applications, mission_partner_choices
+from missions.enums import Objective, WishPriority
+from missions.selectors import (
+    company_application_for,
+    company_applications,
+    held_application_wishes,
+    held_applications_to_review,
+    mission_partner_choices,
+)
 from missions.services import (
     MAX_WISHES,
     application_update,
     application_update_refused,
     company_can_withdraw,
     company_withdraw,
+    held_application_discard,
+    held_application_submit,
+    held_application_submit_refused,
     wishes_locked,
     wishes_update,
 )
@@ -62,6 +72,7 @@ from ..forms.space import (
     ClaimDecisionForm,
     CompanyProfileForm,
     ContactDetailsForm,
+    HeldReviewForm,
     LoginRequestForm,
     WishFormSet,
     WithdrawForm,
@@ -171,6 +182,7 @@ def space(request: HttpRequest) -> HttpResponse:
                 if may_decide
                 else []
             ),
+            "held_to_review": list(held_applications_to_review(company=company)),
             "section": "applications",
         },
     )
@@ -344,6 +356,56 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "section": "applications",
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@account_form_limited
+@company_member_required
+@require_http_methods(["GET", "POST"])
+def held_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A representative: what the public form sent for their company, by someone who gave
+    the address of one of its contacts (or a colleague since approved), shown exactly as it
+    would be submitted. Nothing of it is the company's until they submit it; they may
+    discard it. Held applications of another company, or not approved, are a 404.
+    """
+    held = get_object_or_404(held_applications_to_review(company=request.user.company_id), pk=pk)
+    if request.method == "POST":
+        form = HeldReviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose to submit or discard this application."))
+            return redirect("space:held_review", pk=held.pk)
+        try:
+            if form.cleaned_data["decision"] == "submit":
+                application = held_application_submit(held=held, user=request.user)
+            else:
+                held_application_discard(held=held, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("space:held_review", pk=held.pk)
+        if form.cleaned_data["decision"] == "submit":
+            messages.success(request, _("The application is submitted for your company."))
+            return redirect("space:application_detail", pk=application.pk)
+        messages.success(request, _("The application is discarded; nothing was changed."))
+        return redirect("space:home")
+    refused = held_application_submit_refused(held=held)
+    return render(
+        request,
+        "portal/space/held_review.html",
+        {
+            "held": held,
+            "mission": held.mission,
+            "objectives": [dict(Objective.choices).get(code, code) for code in held.objectives],
+            "wishes": [
+                (partner, dict(WishPriority.choices)[priority], text)
+                for partner, priority, text in held_application_wishes(held=held)
+            ],
+            "brochure_name": held.brochure.name.rsplit("/", 1)[-1] if held.brochure else "",
+            "existing": company_application_for(
+                company_id=request.user.company_id, mission=held.mission
+            ),
+            "refused": refused.messages[0] if refused is not None else "",
+            "section": "applications",
+        },
     )
 
 

@@ -164,6 +164,7 @@ PAGES: dict[str, dict[str, Expected]] = {
     "space:home": _company_space(OK),
     "space:profile": _company_space(OK),
     "space:contact_details": _company_space(OK),
+    "space:held_review": _company_space(OK, NOT_FOUND),
     "space:application_detail": _company_space(OK, NOT_FOUND),
     "space:wishes_edit": _company_space(OK, NOT_FOUND),
     "space:withdraw": _company_space(to("/company/applications/"), NOT_FOUND),

@@ -209,6 +209,16 @@ def _build_world() -> dict:
         consent_text_version="v1",
         consent_at=now,
     )
+    # An address of A's was used on the public form and confirmed: held for A's review.
+    held_to_review = HeldApplication.objects.create(
+        claim=RepresentativeClaimFactory(
+            company=company, status=ClaimStatus.APPROVED, email_verified_at=now, decided_at=now
+        ),
+        mission=mission,
+        objectives=["export"],
+        consent_text_version="v1",
+        consent_at=now,
+    )
 
     # Matchmaking: the request A ↔ P (sent), P's link, a meeting that has ended.
     link = link_issue(mission=mission, partner=partner)
@@ -307,6 +317,7 @@ def _build_world() -> dict:
         "mission": mission,
         "application": application,
         "claim": claim,
+        "held_to_review": held_to_review,
         "contact": contact,
         "meeting": meeting,
         "lead": lead,
@@ -382,6 +393,7 @@ def _kwargs(key: str, role: str, world: dict) -> dict:
         "space:withdraw": {"pk": application.pk},
         "space:application_edit": {"pk": application.pk},
         "space:claim_decide_in_space": {"pk": world["claim"].pk},
+        "space:held_review": {"pk": world["held_to_review"].pk},
         "space:claim_decide": {
             "token": _holds(role, "rep", tokens["claim_decision"], MADE_UP_SIGNED)
         },

@@ -1,7 +1,5 @@
 """Representative claims: proving an address, approval by whom, and what each decision does."""
 
-import datetime as dt
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -181,49 +179,25 @@ def test_claim_decide_twice_refused(staff):
     assert Contact.objects.filter(email=claim.email).count() == 0
 
 
-def test_claim_approve_releases_held_application_as_the_companys(staff):
+def test_claim_approve_writes_no_application_and_keeps_what_was_held(staff):
     mission = MissionFactory()
     claim = _pending()
+    existing = ApplicationFactory(
+        mission=mission, company=claim.company, motivation="Ours.", status="withdrawn"
+    )
     held = _held(claim, mission, target_markets=["SN"])
 
     claim_approve(claim=claim, by=staff)
 
     held.refresh_from_db()
-    application = Application.objects.get()
-    assert (held.outcome, held.application) == ("applied", application)
-    assert (application.company, application.contact.email) == (claim.company, claim.email)
-    assert application.motivation == "Held."
-
-
-def test_claim_approve_company_applied_meanwhile_keeps_its_application(staff):
-    mission = MissionFactory()
-    claim = _pending()
-    existing = ApplicationFactory(mission=mission, company=claim.company, motivation="Ours.")
-    held = _held(claim, mission)
-
-    claim_approve(claim=claim, by=staff)
-
-    held.refresh_from_db()
     existing.refresh_from_db()
-    assert (held.outcome, held.application) == ("already_applied", None)
-    assert existing.motivation == "Ours."
+    # Approving the person is not submitting what they sent: a representative reviews it.
+    assert (held.outcome, held.application) == ("", None)
+    assert (existing.status, existing.motivation) == ("withdrawn", "Ours.")
+    assert Application.objects.count() == 1
 
 
-def test_claim_approve_mission_closed_since_records_nothing(staff):
-    mission = MissionFactory()
-    claim = _pending()
-    held = _held(claim, mission)
-    mission.application_deadline = timezone.now() - dt.timedelta(days=1)
-    mission.save()
-
-    claim_approve(claim=claim, by=staff)
-
-    held.refresh_from_db()
-    assert held.outcome == "closed"
-    assert Application.objects.count() == 0
-
-
-def test_claim_decision_email_tells_what_became_of_the_application(
+def test_claim_decision_email_sends_to_the_company_space_to_review(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     mission = MissionFactory(title="Wallonie biotech")
@@ -234,8 +208,9 @@ def test_claim_decision_email_tells_what_became_of_the_application(
         claim_approve(claim=claim, by=staff)
 
     assert mailoutbox[0].to == ["nadia@co.example"]
-    assert "Your application to the mission “Wallonie biotech” is now recorded" in (
-        mailoutbox[0].body
+    assert (
+        "What you sent for the mission “Wallonie biotech” is not submitted yet: log in to your"
+        " company space, review it and submit it." in " ".join(mailoutbox[0].body.split())
     )
 
 

@@ -197,8 +197,134 @@ def test_stranger_with_victims_own_address_rewrites_nothing(
     )
     victim.refresh_from_db()
     assert victim.motivation == "Nos vaccins."
-    # The e-mail went to the victim's own mailbox, which the stranger does not read.
-    assert mailoutbox[0].to == ["SONIA@victime.example"]
+    # The e-mail went to the victim's own mailbox, as the company gave it, which the
+    # stranger does not read.
+    assert mailoutbox[0].to == ["sonia@victime.example"]
+
+
+def _victim_submits_nothing_yet(client, mission, sector, victim, mailoutbox, captured):
+    """The attack with the victim's own address: the victim gets the e-mail and confirms."""
+    victim.status = ApplicationStatus.WITHDRAWN
+    victim.save()
+    victim.contact.language = "en"  # not the language the stranger's browser asked for
+    victim.contact.save()
+    _submit(
+        client,
+        mission,
+        _form(
+            mission,
+            sector,
+            tax_id=VICTIM_TAX_ID,
+            legal_name="Mallory Holding",
+            email="sonia@victime.example",
+            motivation="ATTACKER TEXT",
+            **{
+                f"wish_{mission.partners.get().pk}_priority": "1",
+                f"wish_{mission.partners.get().pk}_motivation": "ATTACKER WISH",
+            },
+            brochure=_pdf(),
+        ),
+        captured,
+    )
+    (mail,) = mailoutbox
+    victim_client = client.__class__()
+    victim_client.get(_verify_path(mail))
+    with captured(execute=True):
+        review = victim_client.post(_verify_path(mail), follow=True)
+    return mail, victim_client, review
+
+
+def _assert_untouched(victim):
+    victim.refresh_from_db()
+    assert (victim.status, victim.motivation) == (ApplicationStatus.WITHDRAWN, "Nos vaccins.")
+    assert [w.motivation for w in victim.wishes.all()] == [""]
+    assert not victim.brochure
+    assert list(victim.company.contacts.values_list("first_name", flat=True)) == ["Sonia"]
+
+
+def test_stranger_with_victims_address_changes_nothing_until_the_contact_reviews_and_submits(
+    client, mission, sector, victim, mailoutbox, django_capture_on_commit_callbacks
+):
+    captured = django_capture_on_commit_callbacks
+    mail, victim_client, review = _victim_submits_nothing_yet(
+        client, mission, sector, victim, mailoutbox, captured
+    )
+
+    # Confirming the address wrote nothing: the page shows what would be submitted.
+    _assert_untouched(victim)
+
+    # The e-mail names what the portal knows (in the contact's language), never what the
+    # stranger typed, and says why it came.
+    assert mail.to == ["sonia@victime.example"]
+    assert "Sonia Gharbi" in mail.body
+    assert "Victime Pharma SA" in mail.body + mail.subject
+    assert "Mallory" not in mail.body + mail.subject
+    assert "with your e-mail address" in mail.body
+    assert "Nothing happens unless you review it" in mail.body
+
+    page = review.content.decode()
+    assert review.status_code == 200
+    held = HeldApplication.objects.get()
+    assert review.redirect_chain[-1][0] == reverse("space:held_review", args=[held.pk])
+    assert "ATTACKER TEXT" in page
+    assert "ATTACKER WISH" in page
+    assert "BioWin" in page
+    assert held.brochure.name.rsplit("/", 1)[-1] in page
+
+    # Only the explicit choice of the representative, logged in, re-opens the application.
+    with captured(execute=True):
+        submitted = victim_client.post(
+            reverse("space:held_review", args=[held.pk]), {"decision": "submit"}
+        )
+    assert submitted.status_code == 302
+    victim.refresh_from_db()
+    assert (victim.status, victim.motivation) == (ApplicationStatus.APPLIED, "ATTACKER TEXT")
+    assert [w.motivation for w in victim.wishes.all()] == ["ATTACKER WISH"]
+    held.refresh_from_db()
+    assert (held.outcome, held.application) == ("applied", victim)
+
+
+def test_stranger_with_victims_address_discarded_by_the_contact_changes_nothing(
+    client, mission, sector, victim, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    captured = django_capture_on_commit_callbacks
+    _mail, victim_client, _review = _victim_submits_nothing_yet(
+        client, mission, sector, victim, mailoutbox, captured
+    )
+    held = HeldApplication.objects.get()
+    path = settings.MEDIA_ROOT / held.brochure.name
+
+    with captured(execute=True):
+        response = victim_client.post(
+            reverse("space:held_review", args=[held.pk]), {"decision": "discard"}
+        )
+
+    assert response.status_code == 302
+    assert HeldApplication.objects.count() == 0
+    assert not path.exists()
+    _assert_untouched(victim)
+    # Discarded is gone: the link of the e-mail shows nothing more to submit.
+    assert victim_client.get(reverse("space:held_review", args=[held.pk])).status_code == 404
+
+
+def test_held_review_of_another_company_is_not_found(
+    client,
+    mission,
+    sector,
+    victim,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    company_b_user,
+):
+    captured = django_capture_on_commit_callbacks
+    _victim_submits_nothing_yet(client, mission, sector, victim, mailoutbox, captured)
+    held = HeldApplication.objects.get()
+    client.force_login(company_b_user)
+
+    response = client.post(reverse("space:held_review", args=[held.pk]), {"decision": "submit"})
+
+    assert response.status_code == 404
+    _assert_untouched(victim)
 
 
 def test_mail_scanner_opening_the_link_proves_nothing(
@@ -252,7 +378,7 @@ def test_verify_token_of_one_claim_cannot_verify_another(client, victim):
 # --- The honest paths ----------------------------------------------------------------------
 
 
-def test_colleague_approved_by_representative_link_gets_space_and_application(
+def test_colleague_approved_by_representative_link_gets_space_and_submits_application(
     client, mission, sector, mailoutbox, django_capture_on_commit_callbacks
 ):
     captured = django_capture_on_commit_callbacks
@@ -279,14 +405,20 @@ def test_colleague_approved_by_representative_link_gets_space_and_application(
     claim = RepresentativeClaim.objects.get(email="colleague@carthage.example")
     assert claim.status == ClaimStatus.APPROVED
     assert claim.decided_by_contact.email == "boss@carthage.example"
-    application = Application.objects.get(company=company, mission=mission)
-    assert (application.contact, application.motivation) == (claim.contact, "Pirate motivation.")
-    assert list(application.objectives.values_list("objective", flat=True)) == [Objective.EXPORT]
+    # Approving the person submits nothing: the new representative, logged in, does.
+    assert not Application.objects.filter(company=company).exists()
     assert mailoutbox[2].to == ["colleague@carthage.example"]
     login_mails = _ask_login_link(client, "colleague@carthage.example", captured, mailoutbox)
     token = LOGIN_RE.search(login_mails[0].body).group(1)
     client.post(reverse("space:login_confirm", args=[token]))
-    assert client.get(reverse("space:home")).status_code == 200
+    held = HeldApplication.objects.get()
+    home = client.get(reverse("space:home"))
+    assert reverse("space:held_review", args=[held.pk]) in home.content.decode()
+    with captured(execute=True):
+        client.post(reverse("space:held_review", args=[held.pk]), {"decision": "submit"})
+    application = Application.objects.get(company=company, mission=mission)
+    assert (application.contact, application.motivation) == (claim.contact, "Pirate motivation.")
+    assert list(application.objectives.values_list("objective", flat=True)) == [Objective.EXPORT]
 
 
 def test_colleague_declined_gets_nothing_and_held_brochure_is_deleted(
