@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_REJECTED_CONTACTS_MONTHS = env.int("RETENTION_REJECTED_CONTACTS_MONTHS", default=24)
 # Claims to represent a company whose sender never proved their address, after this many days.
 RETENTION_UNVERIFIED_CLAIMS_DAYS = env.int("RETENTION_UNVERIFIED_CLAIMS_DAYS", default=30)
+# Applications the public form held for a known company that no representative submitted or
+# discarded, after this many days.
+RETENTION_UNREVIEWED_APPLICATIONS_DAYS = env.int(
+    "RETENTION_UNREVIEWED_APPLICATIONS_DAYS", default=30
+)
 
 # --- Audit trail ---------------------------------------------------------------------------
 # Applications, wishes, meeting requests, meetings, outcomes and leads keep every version

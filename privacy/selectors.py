@@ -174,3 +174,12 @@ def claims_never_verified(*, days: int, now: dt.datetime | None = None) -> Query
     return RepresentativeClaim.objects.filter(
         status=ClaimStatus.UNVERIFIED, created_at__lt=now - dt.timedelta(days=days)
     )
+
+
+def held_applications_never_reviewed(*, days: int, now: dt.datetime | None = None) -> QuerySet:
+    """Applications the public form held for a company, which no representative submitted
+    or discarded within ``days`` days: text about the company nobody of it chose to keep."""
+    now = now or timezone.now()
+    return HeldApplication.objects.filter(
+        outcome="", submitted_at__lt=now - dt.timedelta(days=days)
+    ).exclude(claim__status=ClaimStatus.UNVERIFIED)  # those go with their claim

@@ -32,6 +32,7 @@ from .selectors import (
     contact_accounts,
     contact_claims,
     contacts_past_retention,
+    held_applications_never_reviewed,
 )
 
 logger = logging.getLogger(__name__)
@@ -261,3 +262,17 @@ def unverified_claims_delete(*, days: int, dry_run: bool = False) -> int:
                 held_applications_discard(claim=claim)
                 claim.delete()
     return len(claims)
+
+
+def unreviewed_held_applications_delete(*, days: int, dry_run: bool = False) -> int:
+    """Delete what the public form held for a company and nobody reviewed within ``days``
+    days (with its brochure); return how many."""
+    held = list(held_applications_never_reviewed(days=days))
+    if not dry_run:
+        for row in held:
+            with transaction.atomic():
+                brochure, storage = row.brochure.name, row.brochure.storage
+                row.delete()
+                if brochure:
+                    transaction.on_commit(lambda b=brochure, s=storage: s.delete(b))
+    return len(held)

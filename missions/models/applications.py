@@ -196,9 +196,10 @@ class WishedPartner(models.Model):
 class HeldApplication(TimeStampedModel):
     """An application sent through the public form for a company the portal already knows.
 
-    It is held, and changes nothing, until the sender's claim to represent the company is
-    settled: approved, it becomes the company's application to the mission (if the company
-    has none yet); declined, it is deleted with its brochure.
+    It is held, and changes nothing: a representative of the company, logged in, reads it
+    and submits it (it becomes the company's application) or discards it. Declined with its
+    claim, or left unreviewed past ``RETENTION_UNREVIEWED_APPLICATIONS_DAYS``, it is deleted
+    with its brochure.
     """
 
     claim = models.ForeignKey(

@@ -34,6 +34,7 @@ from privacy.services import (
     export_csv_zip,
     export_json,
     retention_apply,
+    unreviewed_held_applications_delete,
     unverified_claims_delete,
 )
 from tests.factories import (
@@ -297,7 +298,11 @@ def test_apply_retention_command_dry_run_lists_and_erases_nothing():
 
     call_command("apply_retention", "--dry-run", stdout=out)
 
-    assert out.getvalue() == (f"Retention (24 months): would erase 1 contacts. #{old.contact.pk}\n")
+    assert out.getvalue() == (
+        f"Retention (24 months): would erase 1 contacts. #{old.contact.pk}\n"
+        "Claims never verified (30 days): would delete 0. "
+        "Applications nobody reviewed (30 days): would delete 0.\n"
+    )
     assert Erasure.objects.count() == 0
 
 
@@ -332,6 +337,72 @@ def test_retention_deletes_claims_never_verified_after_30_days():
         [recent.pk, verified.pk]
     )
     assert _traces("stranger@nowhere.example") == []
+
+
+def _held(claim, *, days_ago: int, outcome: str = ""):
+    from django.core.files.base import ContentFile
+
+    from missions.models import HeldApplication
+
+    held = HeldApplication.objects.create(
+        claim=claim,
+        mission=MissionFactory(),
+        motivation="Texte confidentiel de Mallory",
+        consent_text_version="v1",
+        consent_at=timezone.now(),
+        outcome=outcome,
+    )
+    held.brochure.save("mallory.pdf", ContentFile(b"%PDF-1.4 held"), save=True)
+    HeldApplication.objects.filter(pk=held.pk).update(
+        submitted_at=timezone.now() - dt.timedelta(days=days_ago)
+    )
+    return held
+
+
+def test_retention_deletes_held_applications_nobody_reviewed_with_their_brochure(
+    django_capture_on_commit_callbacks,
+):
+    from missions.models import HeldApplication
+
+    approved = RepresentativeClaimFactory(
+        status="approved", email_verified_at=timezone.now(), decided_at=timezone.now()
+    )
+    forgotten = _held(approved, days_ago=31)
+    recent = _held(approved, days_ago=29)
+    submitted = _held(approved, days_ago=90, outcome="applied")
+    storage, brochure = forgotten.brochure.storage, forgotten.brochure.name
+    assert storage.exists(brochure)
+
+    assert unreviewed_held_applications_delete(days=30, dry_run=True) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert unreviewed_held_applications_delete(days=30) == 1
+
+    assert sorted(HeldApplication.objects.values_list("pk", flat=True)) == sorted(
+        [recent.pk, submitted.pk]
+    )
+    assert not storage.exists(brochure)
+
+
+def test_apply_retention_command_deletes_claims_and_held_applications_as_beat_does():
+    old_claim = RepresentativeClaimFactory()
+    RepresentativeClaim.objects.filter(pk=old_claim.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=31)
+    )
+    _held(
+        RepresentativeClaimFactory(
+            status="approved", email_verified_at=timezone.now(), decided_at=timezone.now()
+        ),
+        days_ago=31,
+    )
+    out = StringIO()
+
+    call_command("apply_retention", stdout=out)
+
+    assert out.getvalue().splitlines()[1] == (
+        "Claims never verified (30 days): deleted 1. "
+        "Applications nobody reviewed (30 days): deleted 1."
+    )
+    assert not RepresentativeClaim.objects.filter(pk=old_claim.pk).exists()
 
 
 def test_erase_never_touches_a_staff_account_sharing_the_address():
