@@ -6,6 +6,7 @@ link asked for on the page reaches the worker through the broker, whose e-mail (
 backend in debug) prints the link. Then one SIGINT stops everything.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -122,3 +123,44 @@ def test_serve_runs_web_worker_and_beat_and_one_sigint_stops_them(tmp_path):
 
     # The web server's reloader child and the worker's pool finish their own shutdown.
     assert _wait_for(group_empty, 30)
+
+
+def test_serve_sigterm_to_its_process_alone_stops_the_worker_too(tmp_path):
+    # A process manager or `kill PID` signals serve alone, not its group: the worker and the
+    # web server's reloader child must not be left behind. (Django's reloader turns SIGTERM
+    # into SystemExit, so serve's ``finally`` stops the worker.)
+    port = _free_port()
+    env = _env(tmp_path, port)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--concurrency", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        assert _wait_for(lambda: " ready." in log.read_text(), 60), log.read_text()[-3000:]
+
+        server.send_signal(signal.SIGTERM)  # this process only
+        server.wait(timeout=40)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+
+    def group_empty() -> bool:
+        left = subprocess.run(  # noqa: S603
+            ["ps", "-o", "pid=", "-g", str(server.pid)],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        return left == []
+
+    try:
+        assert _wait_for(group_empty, 30), "the worker or the web server outlived serve"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
