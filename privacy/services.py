@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cepex_portal.models import LoginLink
 from matchmaking.models import MeetingNotification, MeetingRequest
-from missions.services import held_applications_discard
+from missions.services import held_application_delete, held_applications_discard
 from partners.models import CompanyRevision, Contact, RepresentativeClaim
 from partners.spreadsheets import spreadsheet_safe
 
@@ -271,8 +271,5 @@ def unreviewed_held_applications_delete(*, days: int, dry_run: bool = False) -> 
     if not dry_run:
         for row in held:
             with transaction.atomic():
-                brochure, storage = row.brochure.name, row.brochure.storage
-                row.delete()
-                if brochure:
-                    transaction.on_commit(lambda b=brochure, s=storage: s.delete(b))
+                held_application_delete(held=row)
     return len(held)

@@ -385,10 +385,15 @@ def held_application_discard(*, held: HeldApplication, user: User) -> None:
     """
     held = _held_locked(held=held, user=user)
     logger.info("held application %s discarded by user %s", held.pk, user.pk)
+    held_application_delete(held=held)
+
+
+def held_application_delete(*, held: HeldApplication) -> None:
+    """Delete a held application, and its brochure once the row is gone for good (a
+    rolled-back deletion keeps it). Declined claims, discards and retention all end here."""
     brochure, storage = held.brochure.name, held.brochure.storage
     held.delete()
     if brochure:
-        # Only once the row is gone for good: a rolled-back discard keeps its brochure.
         transaction.on_commit(lambda: storage.delete(brochure))
 
 
@@ -396,9 +401,7 @@ def held_applications_discard(*, claim: RepresentativeClaim) -> int:
     """The claim was declined: forget what was held, brochures included."""
     count = 0
     for held in claim.held_applications.all():
-        if held.brochure:
-            held.brochure.delete(save=False)
-        held.delete()
+        held_application_delete(held=held)
         count += 1
     return count
 
