@@ -61,21 +61,37 @@ def _wait_for(predicate, timeout: float) -> bool:
     return False
 
 
+def _serve(env, port: int, log: Path) -> subprocess.Popen:
+    """``manage.py serve`` in its own process group, as a terminal gives ``make run``."""
+    with log.open("w") as out:
+        return subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--concurrency", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _group_empty(pgid: int) -> bool:
+    """No process is left in the process group ``pgid``."""
+    left = subprocess.run(  # noqa: S603
+        ["ps", "-o", "pid=", "-g", str(pgid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return left == []
+
+
 def test_serve_runs_web_worker_and_beat_and_one_sigint_stops_them(tmp_path):
     port = _free_port()
     env = _env(tmp_path, port)
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_demo")
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--concurrency", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, as a terminal gives make run
-        )
+    server = _serve(env, port, log)
     base = f"http://127.0.0.1:{port}"
     try:
 
@@ -112,17 +128,8 @@ def test_serve_runs_web_worker_and_beat_and_one_sigint_stops_them(tmp_path):
             os.killpg(server.pid, signal.SIGKILL)
             pytest.fail("serve did not stop on SIGINT")
 
-    def group_empty() -> bool:
-        left = subprocess.run(  # noqa: S603
-            ["ps", "-o", "pid=", "-g", str(server.pid)],  # noqa: S607
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split()
-        return left == []
-
     # The web server's reloader child and the worker's pool finish their own shutdown.
-    assert _wait_for(group_empty, 30)
+    assert _wait_for(lambda: _group_empty(server.pid), 30)
 
 
 def test_serve_sigterm_to_its_process_alone_stops_the_worker_too(tmp_path):
@@ -132,15 +139,7 @@ def test_serve_sigterm_to_its_process_alone_stops_the_worker_too(tmp_path):
     port = _free_port()
     env = _env(tmp_path, port)
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--concurrency", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = _serve(env, port, log)
     try:
         assert _wait_for(lambda: " ready." in log.read_text(), 60), log.read_text()[-3000:]
 
@@ -150,17 +149,9 @@ def test_serve_sigterm_to_its_process_alone_stops_the_worker_too(tmp_path):
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
 
-    def group_empty() -> bool:
-        left = subprocess.run(  # noqa: S603
-            ["ps", "-o", "pid=", "-g", str(server.pid)],  # noqa: S607
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split()
-        return left == []
-
     try:
-        assert _wait_for(group_empty, 30), "the worker or the web server outlived serve"
+        outlived = "the worker or the web server outlived serve"
+        assert _wait_for(lambda: _group_empty(server.pid), 30), outlived
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
